@@ -1,0 +1,71 @@
+namespace GsdmCore.Autograd;
+
+/// <summary>Reverse-mode differentiation over the graph recorded by tensor ops.</summary>
+public static class BackwardExtensions
+{
+    /// <summary>
+    /// Propagates d(output)/d(leaf) to every leaf that requires a gradient, adding into its <see cref="Tensor.Grad"/>.
+    /// A scalar output needs no seed; otherwise pass <paramref name="seed"/> of the output's shape.
+    /// </summary>
+    public static void Backward(this Tensor output, Tensor? seed = null)
+    {
+        if (!output.RequiresGrad)
+            throw new AutogradException("backward", "the tensor does not require a gradient: no input had RequiresGrad = true, or it was computed under GradMode.Disable().");
+        if (seed == null)
+        {
+            if (output.Count != 1)
+                throw new AutogradException("backward", $"the output has shape [{string.Join(", ", output.Shape)}]; pass a seed gradient of that shape, or reduce it to a scalar first.");
+            seed = output.OnesLike();
+        }
+        else if (!seed.Shape.AsSpan().SequenceEqual(output.Shape))
+        {
+            throw new AutogradException("backward", $"seed shape [{string.Join(", ", seed.Shape)}] differs from output shape [{string.Join(", ", output.Shape)}].");
+        }
+
+        using (GradMode.Disable())
+        {
+            var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [output] = seed };
+            var order = TopologicalOrder(output);
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var t = order[i];
+                if (!grads.Remove(t, out var g)) continue;
+                if (t.Node == null)
+                {
+                    t.Grad = t.Grad == null ? g.Clone() : t.Grad + g;
+                    continue;
+                }
+                var inputGrads = GradRules.Backward(t.Node, g);
+                for (int k = 0; k < t.Node.Inputs.Length; k++)
+                {
+                    var input = t.Node.Inputs[k];
+                    var ig = inputGrads[k];
+                    if (ig == null || !input.RequiresGrad) continue;
+                    if (!ig.Shape.AsSpan().SequenceEqual(input.Shape))
+                        throw new InvalidOperationException($"backward of {t.Node}: gradient shape [{string.Join(", ", ig.Shape)}] for input {k} differs from its shape [{string.Join(", ", input.Shape)}] (a gradient rule is wrong).");
+                    grads[input] = grads.TryGetValue(input, out var acc) ? acc + ig : ig;
+                }
+            }
+        }
+    }
+
+    /// <summary>Every tensor reachable from <paramref name="root"/> through recorded nodes, inputs before the tensors made from them.</summary>
+    private static List<Tensor> TopologicalOrder(Tensor root)
+    {
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor Tensor, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (t, expanded) = stack.Pop();
+            if (expanded) { order.Add(t); continue; }
+            if (!visited.Add(t)) continue;
+            stack.Push((t, true));
+            if (t.Node == null) continue;
+            foreach (var input in t.Node.Inputs)
+                if (input.RequiresGrad && !visited.Contains(input)) stack.Push((input, false));
+        }
+        return order;
+    }
+}

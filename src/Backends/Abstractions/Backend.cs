@@ -1,0 +1,74 @@
+namespace GsdmCore.Backends;
+
+/// <summary>
+/// The primitives every device implements. src/Tensor has already checked shapes, dtypes and devices
+/// before any call; kernels only check what only they can see (index values).
+/// Output buffers are contiguous with the shape stated by each method; inputs may be any view.
+/// </summary>
+public abstract class Backend
+{
+    /// <summary>Short name used in messages ("cpu", "cuda:0").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Allocates <paramref name="count"/> elements; contents are unspecified.</summary>
+    public abstract IBuffer Allocate(int count, DType dtype);
+
+    /// <summary>Copies host data into the start of <paramref name="dst"/>.</summary>
+    public abstract void Upload<T>(ReadOnlySpan<T> src, IBuffer dst) where T : unmanaged;
+
+    /// <summary>Copies the view (<paramref name="src"/>, <paramref name="layout"/>) to host memory in row-major order.</summary>
+    public abstract void Download<T>(IBuffer src, Layout layout, Span<T> dst) where T : unmanaged;
+
+    /// <summary>Copies a view into another view of the same shape, converting the element type if they differ.</summary>
+    public abstract void Copy(IBuffer src, Layout srcLayout, IBuffer dst, Layout dstLayout);
+
+    /// <summary>Sets every element of the view to <paramref name="value"/>.</summary>
+    public abstract void Fill(IBuffer dst, Layout layout, double value);
+
+    /// <summary>dst[i] = start + i * step for i in [0, count).</summary>
+    public abstract void Arange(IBuffer dst, int count, double start, double step);
+
+    /// <summary>Fills dst[0..count) with element offset + i of the counter-based stream <paramref name="seed"/>.</summary>
+    public abstract void Random(RandomKind kind, IBuffer dst, int count, ulong seed, ulong offset);
+
+    /// <summary>y = op(x); y is contiguous with x's shape.</summary>
+    public abstract void Unary(UnaryOp op, IBuffer x, Layout xl, IBuffer y);
+
+    /// <summary>y = min(max(x, lo), hi); y contiguous.</summary>
+    public abstract void Clamp(IBuffer x, Layout xl, double lo, double hi, IBuffer y);
+
+    /// <summary>y = a op b; both layouts already broadcast (stride 0) to y's shape; y contiguous.</summary>
+    public abstract void Binary(BinaryOp op, IBuffer a, Layout al, IBuffer b, Layout bl, IBuffer y);
+
+    /// <summary>y = cond != 0 ? a : b; all three layouts already broadcast to y's shape.</summary>
+    public abstract void Where(IBuffer cond, Layout cl, IBuffer a, Layout al, IBuffer b, Layout bl, IBuffer y);
+
+    /// <summary>
+    /// Reduces the last <paramref name="reducedAxes"/> axes of the view: y (contiguous) holds one value per
+    /// index of the leading axes. Arg-reductions require reducedAxes = 1 and write I32.
+    /// </summary>
+    public abstract void Reduce(ReduceOp op, IBuffer x, Layout xl, int reducedAxes, IBuffer y);
+
+    /// <summary>Softmax (or log-softmax) along the last axis; y contiguous.</summary>
+    public abstract void Softmax(IBuffer x, Layout xl, bool log, IBuffer y);
+
+    /// <summary>Batched matrix product described by <paramref name="d"/>; C is overwritten.</summary>
+    public abstract void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d);
+
+    /// <summary>
+    /// dst[o, j, i] = src[o, idx[j], i], with src contiguous of shape [outer, n, inner] and idx of length m.
+    /// </summary>
+    public abstract void IndexSelect(IBuffer src, int outer, int n, int inner, IBuffer idx, int m, IBuffer dst);
+
+    /// <summary>dst[o, idx[j], i] += src[o, j, i]; dst contiguous [outer, n, inner], src contiguous [outer, m, inner].</summary>
+    public abstract void IndexAdd(IBuffer dst, int outer, int n, int inner, IBuffer idx, int m, IBuffer src);
+
+    /// <summary>dst[o, j, i] = src[o, idx[o, j, i], i]; src contiguous [outer, n, inner], idx and dst [outer, m, inner].</summary>
+    public abstract void Gather(IBuffer src, int outer, int n, int inner, IBuffer idx, int m, IBuffer dst);
+
+    /// <summary>dst[o, idx[o, j, i], i] += src[o, j, i]; dst contiguous [outer, n, inner], idx and src [outer, m, inner].</summary>
+    public abstract void ScatterAdd(IBuffer dst, int outer, int n, int inner, IBuffer idx, int m, IBuffer src);
+
+    /// <summary>Waits for queued work (a no-op on the CPU).</summary>
+    public virtual void Synchronize() { }
+}

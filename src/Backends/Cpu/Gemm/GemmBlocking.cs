@@ -1,0 +1,95 @@
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// Cache block sizes and the fixed task decomposition of one GEMM. Everything here is a function of
+/// the problem shape and the kernel tile only, never of the thread count, which is what keeps the
+/// summation order, and so the result bits, the same for any degree of parallelism.
+/// </summary>
+internal readonly struct GemmBlocking
+{
+    // KC x NR float panel of B (32 KB at KC = 256) is reused by every A panel of a block; the MC x KC
+    // packed A block (192 KB) stays in the 1 MB L2 while the B panels stream past it.
+    private const int KcMax = 256;
+    private const int McMax = 192;
+    private const int NcMax = 512;
+
+    // Below this many multiply-adds a call runs on the calling thread only: a Parallel.For round trip
+    // costs several microseconds, as long as the whole product takes.
+    private const long ParallelWorkThreshold = 1L << 18;
+
+    // When the work is large enough to be shared, split into at least this many tiles so that
+    // a few threads get balanced loads.
+    private const int MinTasks = 8;
+
+    public readonly int Mc;
+    public readonly int Nc;
+    public readonly int Kc;
+    public readonly int MBlocks;
+    public readonly int NBlocks;
+    public readonly int TaskCount;
+    public readonly bool Parallelizable;
+
+    private GemmBlocking(int mc, int nc, int kc, int mBlocks, int nBlocks, int taskCount, bool parallelizable)
+    {
+        Mc = mc;
+        Nc = nc;
+        Kc = kc;
+        MBlocks = mBlocks;
+        NBlocks = nBlocks;
+        TaskCount = taskCount;
+        Parallelizable = parallelizable;
+    }
+
+    /// <summary>Chooses blocks for a <paramref name="batch"/> of m x n x k products with an mr x nr kernel (m, n, k, batch &gt; 0).</summary>
+    public static GemmBlocking Create(int batch, int m, int n, int k, int mr, int nr)
+    {
+        int kc = Balanced(k, KcMax, 1);
+        int mc = Balanced(m, McMax, mr);
+        int nc = Balanced(n, NcMax, nr);
+
+        long work = (long)batch * m * n * k;
+        bool parallelizable = work >= ParallelWorkThreshold;
+        if (parallelizable)
+        {
+            // Prefer splitting M: that repacks B (cheap, reused across MR-row panels) rather than A.
+            while (Tasks(batch, m, n, mc, nc) < MinTasks)
+            {
+                if (mc >= 8 * mr)
+                {
+                    mc = RoundUp(Ceil(mc, 2), mr);
+                }
+                else if (nc >= 4 * nr)
+                {
+                    nc = RoundUp(Ceil(nc, 2), nr);
+                }
+                else
+                {
+                    break;
+                }
+            }
+        }
+
+        int mBlocks = Ceil(m, mc);
+        int nBlocks = Ceil(n, nc);
+        long tasks = (long)batch * mBlocks * nBlocks;
+        if (tasks > int.MaxValue)
+        {
+            throw new ArgumentException("The GEMM is too large to decompose into tasks.");
+        }
+
+        return new GemmBlocking(mc, nc, kc, mBlocks, nBlocks, (int)tasks, parallelizable && tasks > 1);
+    }
+
+    /// <summary>Splits <paramref name="length"/> into the fewest blocks of at most about <paramref name="max"/>, sized evenly and rounded up to <paramref name="granule"/>.</summary>
+    private static int Balanced(int length, int max, int granule)
+    {
+        int blocks = Ceil(length, max);
+        return RoundUp(Ceil(length, blocks), granule);
+    }
+
+    private static long Tasks(int batch, int m, int n, int mc, int nc) => (long)batch * Ceil(m, mc) * Ceil(n, nc);
+
+    private static int Ceil(int a, int b) => (a + b - 1) / b;
+
+    private static int RoundUp(int a, int granule) => Ceil(a, granule) * granule;
+}

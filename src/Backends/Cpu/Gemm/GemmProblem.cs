@@ -1,0 +1,79 @@
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>The arguments of one batched GEMM call, bundled so they can be handed to worker tasks.</summary>
+internal readonly unsafe struct GemmProblem<T> where T : unmanaged
+{
+    public readonly bool TransA;
+    public readonly bool TransB;
+    public readonly int Batch;
+    public readonly int M;
+    public readonly int N;
+    public readonly int K;
+    public readonly T Alpha;
+    public readonly T Beta;
+    public readonly T* A;
+    public readonly T* B;
+    public readonly T* C;
+    public readonly long StrideA;
+    public readonly long StrideB;
+    public readonly long StrideC;
+    public readonly int Lda;
+    public readonly int Ldb;
+    public readonly int Ldc;
+
+    public GemmProblem(bool transA, bool transB, int batch, int m, int n, int k, T alpha,
+        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc)
+    {
+        TransA = transA;
+        TransB = transB;
+        Batch = batch;
+        M = m;
+        N = n;
+        K = k;
+        Alpha = alpha;
+        Beta = beta;
+        A = a;
+        B = b;
+        C = c;
+        StrideA = strideA;
+        StrideB = strideB;
+        StrideC = strideC;
+        Lda = lda;
+        Ldb = ldb;
+        Ldc = ldc;
+    }
+
+    /// <summary>Throws if the sizes, strides or pointers cannot describe a valid call.</summary>
+    public void Validate(int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(Batch, "batch");
+        ArgumentOutOfRangeException.ThrowIfNegative(M, "m");
+        ArgumentOutOfRangeException.ThrowIfNegative(N, "n");
+        ArgumentOutOfRangeException.ThrowIfNegative(K, "k");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1, "maxThreads");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Lda, TransA ? M : K, "lda");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Ldb, TransB ? K : N, "ldb");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Ldc, N, "ldc");
+        ArgumentOutOfRangeException.ThrowIfNegative(StrideA, "strideA");
+        ArgumentOutOfRangeException.ThrowIfNegative(StrideB, "strideB");
+        if (Batch > 1)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StrideC, "strideC");
+        }
+
+        if (Batch == 0 || M == 0 || N == 0)
+        {
+            return;
+        }
+
+        if (C == null)
+        {
+            throw new ArgumentNullException("c");
+        }
+
+        if (K > 0 && (A == null || B == null))
+        {
+            throw new ArgumentNullException(A == null ? "a" : "b");
+        }
+    }
+}

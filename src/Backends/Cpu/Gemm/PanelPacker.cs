@@ -1,0 +1,186 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// Copies one strip of an operand into the packed panel layout the micro-kernels read:
+/// for each step p, the <c>width</c> values of the strip stored contiguously, zero-padded.
+/// </summary>
+/// <remarks>
+/// The same routine packs A panels (strip = MR rows of op(A)) and B panels (strip = NR columns of op(B)).
+/// Whether the source is transposed only changes which of the two strides is 1, so transposition is
+/// absorbed here and the kernels see a single layout.
+/// </remarks>
+internal static unsafe class PanelPacker
+{
+    /// <summary>
+    /// Packs <paramref name="count"/> lines into ceil(count / width) consecutive panels of
+    /// <c>width * kc</c> values: panel q holds lines [q * width, q * width + width), with
+    /// <c>panel[p * width + r] = src[(q * width + r) * lineStride + p * stepStride]</c> and zeros past the last line.
+    /// </summary>
+    public static void Pack<T>(T* src, nint lineStride, nint stepStride, int count, int kc, int width, T* dst)
+        where T : unmanaged, INumberBase<T>
+    {
+        nint panelSize = (nint)width * kc;
+        if (lineStride == 1)
+        {
+            // Walk the source one step (one stored row) at a time so reads stay sequential.
+            for (int p = 0; p < kc; p++)
+            {
+                T* s = src + p * stepStride;
+                T* d = dst + (nint)p * width;
+                for (int q = 0; q * width < count; q++)
+                {
+                    int lines = Math.Min(width, count - q * width);
+                    CopyShort(s + q * width, d + q * panelSize, lines);
+                    for (int r = lines; r < width; r++)
+                    {
+                        d[q * panelSize + r] = T.Zero;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (int q = 0; q * width < count; q++)
+        {
+            int lines = Math.Min(width, count - q * width);
+            T* s = src + q * width * lineStride;
+            T* d = dst + q * panelSize;
+            if (stepStride == 1)
+            {
+                PackContiguousSteps(s, lineStride, lines, kc, width, d);
+            }
+            else
+            {
+                PackStrided(s, lineStride, stepStride, lines, kc, width, d);
+            }
+        }
+    }
+
+    private static void PackStrided<T>(T* src, nint lineStride, nint stepStride, int count, int kc, int width, T* dst)
+        where T : unmanaged, INumberBase<T>
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            T* d = dst + (nint)p * width;
+            for (int r = 0; r < count; r++)
+            {
+                d[r] = src[r * lineStride + p * stepStride];
+            }
+
+            for (int r = count; r < width; r++)
+            {
+                d[r] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>Each line of the strip is contiguous along the steps: a transpose into the panel.</summary>
+    private static void PackContiguousSteps<T>(T* src, nint lineStride, int count, int kc, int width, T* dst)
+        where T : unmanaged, INumberBase<T>
+    {
+        int r = 0;
+        if (typeof(T) == typeof(float) && Sse.IsSupported)
+        {
+            for (; r + 4 <= count; r += 4)
+            {
+                TransposeFourLines((float*)(src + r * lineStride), lineStride, kc, width, (float*)(dst + r));
+            }
+        }
+
+        for (; r < count; r++)
+        {
+            T* s = src + r * lineStride;
+            T* d = dst + r;
+            for (int p = 0; p < kc; p++)
+            {
+                d[(nint)p * width] = s[p];
+            }
+        }
+
+        for (; r < width; r++)
+        {
+            T* d = dst + r;
+            for (int p = 0; p < kc; p++)
+            {
+                d[(nint)p * width] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>Transposes four source lines, four steps at a time, into four adjacent panel columns.</summary>
+    private static void TransposeFourLines(float* src, nint lineStride, int kc, int width, float* dst)
+    {
+        float* s0 = src;
+        float* s1 = src + lineStride;
+        float* s2 = src + 2 * lineStride;
+        float* s3 = src + 3 * lineStride;
+        nint w = width;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            Vector128<float> r0 = Sse.LoadVector128(s0 + p);
+            Vector128<float> r1 = Sse.LoadVector128(s1 + p);
+            Vector128<float> r2 = Sse.LoadVector128(s2 + p);
+            Vector128<float> r3 = Sse.LoadVector128(s3 + p);
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1);
+            Vector128<float> t1 = Sse.UnpackLow(r2, r3);
+            Vector128<float> t2 = Sse.UnpackHigh(r0, r1);
+            Vector128<float> t3 = Sse.UnpackHigh(r2, r3);
+            float* d = dst + p * w;
+            Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+            Sse.Store(d + w, Sse.MoveHighToLow(t1, t0));
+            Sse.Store(d + 2 * w, Sse.MoveLowToHigh(t2, t3));
+            Sse.Store(d + 3 * w, Sse.MoveHighToLow(t3, t2));
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + p * w;
+            d[0] = s0[p];
+            d[1] = s1[p];
+            d[2] = s2[p];
+            d[3] = s3[p];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(T* s, T* d, int n)
+        where T : unmanaged
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + Vector512<T>.Count <= n; j += Vector512<T>.Count)
+            {
+                Vector512.Load(s + j).Store(d + j);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + Vector256<T>.Count <= n; j += Vector256<T>.Count)
+            {
+                Vector256.Load(s + j).Store(d + j);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
+            {
+                Vector128.Load(s + j).Store(d + j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            d[j] = s[j];
+        }
+    }
+}

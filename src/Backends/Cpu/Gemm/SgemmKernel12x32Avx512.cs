@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// AVX-512 single-precision micro-kernel: a 12 x 32 tile held in 24 zmm accumulators
+/// (two 16-lane vectors per row), fed by one broadcast of A and two vector loads of B per step.
+/// </summary>
+internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
+{
+    public static int MR => 12;
+
+    public static int NR => 32;
+
+    public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c00a = default, c00b = default;
+        Vector512<float> c01a = default, c01b = default;
+        Vector512<float> c02a = default, c02b = default;
+        Vector512<float> c03a = default, c03b = default;
+        Vector512<float> c04a = default, c04b = default;
+        Vector512<float> c05a = default, c05b = default;
+        Vector512<float> c06a = default, c06b = default;
+        Vector512<float> c07a = default, c07b = default;
+        Vector512<float> c08a = default, c08b = default;
+        Vector512<float> c09a = default, c09b = default;
+        Vector512<float> c10a = default, c10b = default;
+        Vector512<float> c11a = default, c11b = default;
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(pb);
+            Vector512<float> b1 = Vector512.Load(pb + 16);
+            Vector512<float> a;
+            a = Vector512.Create(pa[0]); c00a = Vector512.FusedMultiplyAdd(a, b0, c00a); c00b = Vector512.FusedMultiplyAdd(a, b1, c00b);
+            a = Vector512.Create(pa[1]); c01a = Vector512.FusedMultiplyAdd(a, b0, c01a); c01b = Vector512.FusedMultiplyAdd(a, b1, c01b);
+            a = Vector512.Create(pa[2]); c02a = Vector512.FusedMultiplyAdd(a, b0, c02a); c02b = Vector512.FusedMultiplyAdd(a, b1, c02b);
+            a = Vector512.Create(pa[3]); c03a = Vector512.FusedMultiplyAdd(a, b0, c03a); c03b = Vector512.FusedMultiplyAdd(a, b1, c03b);
+            a = Vector512.Create(pa[4]); c04a = Vector512.FusedMultiplyAdd(a, b0, c04a); c04b = Vector512.FusedMultiplyAdd(a, b1, c04b);
+            a = Vector512.Create(pa[5]); c05a = Vector512.FusedMultiplyAdd(a, b0, c05a); c05b = Vector512.FusedMultiplyAdd(a, b1, c05b);
+            a = Vector512.Create(pa[6]); c06a = Vector512.FusedMultiplyAdd(a, b0, c06a); c06b = Vector512.FusedMultiplyAdd(a, b1, c06b);
+            a = Vector512.Create(pa[7]); c07a = Vector512.FusedMultiplyAdd(a, b0, c07a); c07b = Vector512.FusedMultiplyAdd(a, b1, c07b);
+            a = Vector512.Create(pa[8]); c08a = Vector512.FusedMultiplyAdd(a, b0, c08a); c08b = Vector512.FusedMultiplyAdd(a, b1, c08b);
+            a = Vector512.Create(pa[9]); c09a = Vector512.FusedMultiplyAdd(a, b0, c09a); c09b = Vector512.FusedMultiplyAdd(a, b1, c09b);
+            a = Vector512.Create(pa[10]); c10a = Vector512.FusedMultiplyAdd(a, b0, c10a); c10b = Vector512.FusedMultiplyAdd(a, b1, c10b);
+            a = Vector512.Create(pa[11]); c11a = Vector512.FusedMultiplyAdd(a, b0, c11a); c11b = Vector512.FusedMultiplyAdd(a, b1, c11b);
+            pa += 12;
+            pb += 32;
+        }
+
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0f)
+        {
+            Overwrite(c + 0 * ldc, c00a, c00b, va);
+            Overwrite(c + 1 * ldc, c01a, c01b, va);
+            Overwrite(c + 2 * ldc, c02a, c02b, va);
+            Overwrite(c + 3 * ldc, c03a, c03b, va);
+            Overwrite(c + 4 * ldc, c04a, c04b, va);
+            Overwrite(c + 5 * ldc, c05a, c05b, va);
+            Overwrite(c + 6 * ldc, c06a, c06b, va);
+            Overwrite(c + 7 * ldc, c07a, c07b, va);
+            Overwrite(c + 8 * ldc, c08a, c08b, va);
+            Overwrite(c + 9 * ldc, c09a, c09b, va);
+            Overwrite(c + 10 * ldc, c10a, c10b, va);
+            Overwrite(c + 11 * ldc, c11a, c11b, va);
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Merge(c + 0 * ldc, c00a, c00b, va, vb);
+            Merge(c + 1 * ldc, c01a, c01b, va, vb);
+            Merge(c + 2 * ldc, c02a, c02b, va, vb);
+            Merge(c + 3 * ldc, c03a, c03b, va, vb);
+            Merge(c + 4 * ldc, c04a, c04b, va, vb);
+            Merge(c + 5 * ldc, c05a, c05b, va, vb);
+            Merge(c + 6 * ldc, c06a, c06b, va, vb);
+            Merge(c + 7 * ldc, c07a, c07b, va, vb);
+            Merge(c + 8 * ldc, c08a, c08b, va, vb);
+            Merge(c + 9 * ldc, c09a, c09b, va, vb);
+            Merge(c + 10 * ldc, c10a, c10b, va, vb);
+            Merge(c + 11 * ldc, c11a, c11b, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Overwrite(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va)
+    {
+        (lo * va).Store(row);
+        (hi * va).Store(row + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Merge(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va, Vector512<float> vb)
+    {
+        Vector512.FusedMultiplyAdd(lo, va, vb * Vector512.Load(row)).Store(row);
+        Vector512.FusedMultiplyAdd(hi, va, vb * Vector512.Load(row + 16)).Store(row + 16);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>Elementwise two-input kernels with stride-0 broadcasting, vectorised through TensorPrimitives.</summary>
+internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y)
+    {
+        var plan = new StridedPlan(al.Shape, al, bl, Layout.Contiguous(al.Shape));
+        int sa = plan.InnerStride(0), sb = plan.InnerStride(1);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            var dst = new Span<T>(y, off[2], n);
+            if (sa == 0 && sb == 0) { dst.Fill(Scalar(op, a[off[0]], b[off[1]])); return; }
+            T[]? scratchA = sa is 0 or 1 ? null : ElementwiseDriver.Rent<T>(n);
+            T[]? scratchB = sb is 0 or 1 ? null : ElementwiseDriver.Rent<T>(n);
+            if (sa == 0) LeftScalar(op, a[off[0]], ElementwiseDriver.Row(b, off[1], sb, n, scratchB), dst);
+            else if (sb == 0) RightScalar(op, ElementwiseDriver.Row(a, off[0], sa, n, scratchA), b[off[1]], dst);
+            else Spans(op, ElementwiseDriver.Row(a, off[0], sa, n, scratchA), ElementwiseDriver.Row(b, off[1], sb, n, scratchB), dst);
+            if (scratchA != null) ElementwiseDriver.Return(scratchA);
+            if (scratchB != null) ElementwiseDriver.Return(scratchB);
+        });
+    }
+
+    public static void Where(T[] c, Layout cl, T[] a, Layout al, T[] b, Layout bl, T[] y)
+    {
+        var plan = new StridedPlan(cl.Shape, cl, al, bl, Layout.Contiguous(cl.Shape));
+        int sc = plan.InnerStride(0), sa = plan.InnerStride(1), sb = plan.InnerStride(2);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            int oc = off[0], oa = off[1], ob = off[2], oy = off[3];
+            for (int i = 0; i < n; i++)
+                y[oy + i] = c[oc + i * sc] != T.Zero ? a[oa + i * sa] : b[ob + i * sb];
+        });
+    }
+
+    private static void Spans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
+            default:
+                for (int i = 0; i < y.Length; i++) y[i] = Scalar(op, a[i], b[i]);
+                break;
+        }
+    }
+
+    private static void RightScalar(BinaryOp op, ReadOnlySpan<T> a, T b, Span<T> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
+            default:
+                for (int i = 0; i < y.Length; i++) y[i] = Scalar(op, a[i], b);
+                break;
+        }
+    }
+
+    private static void LeftScalar(BinaryOp op, T a, ReadOnlySpan<T> b, Span<T> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(b, a, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(b, a, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(b, a, y); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(b, a, y); break;
+            default:
+                for (int i = 0; i < y.Length; i++) y[i] = Scalar(op, a, b[i]);
+                break;
+        }
+    }
+
+    /// <summary>The scalar definition of every op; also the semantics the vector paths must match.</summary>
+    public static T Scalar(BinaryOp op, T a, T b) => op switch
+    {
+        BinaryOp.Add => a + b,
+        BinaryOp.Sub => a - b,
+        BinaryOp.Mul => a * b,
+        BinaryOp.Div => a / b,
+        BinaryOp.Pow => T.Pow(a, b),
+        BinaryOp.Maximum => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Max(a, b),
+        BinaryOp.Minimum => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Min(a, b),
+        BinaryOp.Eq => a == b ? T.One : T.Zero,
+        BinaryOp.Ne => a != b ? T.One : T.Zero,
+        BinaryOp.Lt => a < b ? T.One : T.Zero,
+        BinaryOp.Le => a <= b ? T.One : T.Zero,
+        BinaryOp.Gt => a > b ? T.One : T.Zero,
+        BinaryOp.Ge => a >= b ? T.One : T.Zero,
+        _ => throw new NotSupportedException($"cpu: binary op {op} has no kernel."),
+    };
+}

@@ -1,0 +1,44 @@
+using System.Numerics;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>View-to-view copies (with element-type conversion) and fills.</summary>
+internal static class CopyKernels
+{
+    public static void Copy<TS, TD>(TS[] src, Layout sl, TD[] dst, Layout dl)
+        where TS : unmanaged, INumberBase<TS> where TD : unmanaged, INumberBase<TD>
+    {
+        var plan = new StridedPlan(sl.Shape, sl, dl);
+        int ss = plan.InnerStride(0), ds = plan.InnerStride(1);
+        bool sameType = typeof(TS) == typeof(TD);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            if (sameType && ss == 1 && ds == 1)
+            {
+                Array.Copy(src, off[0], dst, off[1], n);
+                return;
+            }
+            int so = off[0], d = off[1];
+            for (int i = 0; i < n; i++) dst[d + i * ds] = TD.CreateTruncating(src[so + i * ss]);
+        });
+    }
+
+    public static void Fill<T>(T[] dst, Layout dl, T value)
+    {
+        var plan = new StridedPlan(dl.Shape, dl);
+        int stride = plan.InnerStride(0);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            if (stride == 1) { dst.AsSpan(off[0], n).Fill(value); return; }
+            for (int i = 0; i < n; i++) dst[off[0] + i * stride] = value;
+        });
+    }
+
+    public static void Arange<T>(T[] dst, int count, double start, double step) where T : unmanaged, INumberBase<T>
+    {
+        CpuParallel.For(count, CpuParallel.Grain(1), (s, e) =>
+        {
+            for (int i = s; i < e; i++) dst[i] = T.CreateTruncating(start + i * step);
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>Elementwise one-input kernels over any view, vectorised through TensorPrimitives.</summary>
+internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(UnaryOp op, T[] x, Layout xl, T[] y)
+    {
+        var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
+        int stride = plan.InnerStride(0);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            T[]? scratch = stride == 1 ? null : ElementwiseDriver.Rent<T>(n);
+            var src = ElementwiseDriver.Row(x, off[0], stride, n, scratch);
+            Apply(op, src, new Span<T>(y, off[1], n));
+            if (scratch != null) ElementwiseDriver.Return(scratch);
+        });
+    }
+
+    public static void Clamp(T[] x, Layout xl, T lo, T hi, T[] y)
+    {
+        var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
+        int stride = plan.InnerStride(0);
+        ElementwiseDriver.ForRows(plan, (off, n) =>
+        {
+            T[]? scratch = stride == 1 ? null : ElementwiseDriver.Rent<T>(n);
+            var src = ElementwiseDriver.Row(x, off[0], stride, n, scratch);
+            var dst = new Span<T>(y, off[1], n);
+            TensorPrimitives.Max(src, lo, dst);
+            TensorPrimitives.Min(dst, hi, dst);
+            if (scratch != null) ElementwiseDriver.Return(scratch);
+        });
+    }
+
+    private static void Apply(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
+    {
+        switch (op)
+        {
+            case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
+            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
+            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
+            case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
+            case UnaryOp.Rsqrt: TensorPrimitives.ReciprocalSqrt(x, y); break;
+            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); break;
+            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); break;
+            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryOp.Silu:
+                // y may alias x only when x is the output row itself, which never happens here (y is fresh).
+                TensorPrimitives.Sigmoid(x, y);
+                TensorPrimitives.Multiply(x, y, y);
+                break;
+            case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); break;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryOp.Sign:
+                for (int i = 0; i < x.Length; i++)
+                    y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
+                break;
+            default: throw new NotSupportedException($"cpu: unary op {op} has no kernel.");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore;
+
+/// <summary>Every shape, dtype and device check of the op façade; the messages name op, shapes and fix.</summary>
+internal static class Checks
+{
+    public static string S(ReadOnlySpan<int> shape) => Layout.Format(shape);
+
+    /// <summary>Normalises a possibly negative axis.</summary>
+    public static int Axis(string op, int axis, int rank)
+    {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank)
+            throw new TensorShapeException(op, $"axis {axis} is out of range for a tensor of rank {rank}; use 0..{rank - 1} or -{rank}..-1.");
+        return a;
+    }
+
+    /// <summary>Normalises and de-duplicates a set of axes; empty means all axes.</summary>
+    public static int[] Axes(string op, int[]? axes, int rank)
+    {
+        if (axes == null || axes.Length == 0) return Enumerable.Range(0, rank).ToArray();
+        var result = axes.Select(a => Axis(op, a, rank)).ToArray();
+        if (result.Distinct().Count() != result.Length)
+            throw new TensorShapeException(op, $"axes [{string.Join(", ", axes)}] name the same axis twice.");
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>The shape both operands broadcast to (NumPy rules), or a typed error naming both shapes.</summary>
+    public static int[] Broadcast(string op, int[] a, int[] b)
+    {
+        int rank = Math.Max(a.Length, b.Length);
+        var shape = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
+            int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
+            if (da != db && da != 1 && db != 1)
+                throw new TensorShapeException(op, $"cannot broadcast {S(a)} with {S(b)}: axis {i} of the result has {da} vs {db}; extents must match or be 1.");
+            shape[i] = da == 1 ? db : da;
+        }
+        return shape;
+    }
+
+    public static void SameDevice(string op, Tensor a, Tensor b)
+    {
+        if (a.Device != b.Device)
+            throw new TensorDeviceException(op, $"tensors are on different devices ({a.Device} and {b.Device}); move one with .To(device).");
+    }
+
+    public static void SameDType(string op, Tensor a, Tensor b)
+    {
+        if (a.DType != b.DType)
+            throw new TensorDTypeException(op, $"element types differ ({a.DType} {S(a.Layout.Shape)} and {b.DType} {S(b.Layout.Shape)}); convert one with .To(DType.{a.DType}).");
+    }
+
+    public static void Float(string op, Tensor a)
+    {
+        if (!a.DType.IsFloat())
+            throw new TensorDTypeException(op, $"needs a float tensor (F32 or F64), got {a.DType} {S(a.Layout.Shape)}; convert with .To(DType.F32).");
+    }
+
+    public static void Index(string op, Tensor index)
+    {
+        if (index.DType != DType.I32)
+            throw new TensorDTypeException(op, $"indices must be I32, got {index.DType} {S(index.Layout.Shape)}; convert with .To(DType.I32).");
+    }
+
+    public static void Shape(string op, int[] shape)
+    {
+        foreach (var d in shape)
+            if (d < 0)
+                throw new TensorShapeException(op, $"shape {S(shape)} has a negative extent.");
+        long count = 1;
+        foreach (var d in shape) count *= d;
+        if (count > int.MaxValue)
+            throw new TensorShapeException(op, $"shape {S(shape)} holds {count} elements, more than the {int.MaxValue} a tensor can.");
+    }
+}

@@ -1,0 +1,91 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Batched matrix product over the last two axes ([..., M, K] x [..., K, N] -> [..., M, N]); leading axes
+    /// broadcast. Transposed views (e.g. <c>b.MT</c>) are read in place, without a copy.
+    /// </summary>
+    public Tensor Matmul(Tensor other)
+    {
+        const string op = "matmul";
+        Checks.SameDevice(op, this, other);
+        Checks.SameDType(op, this, other);
+        Checks.Float(op, this);
+        if (Rank < 2 || other.Rank < 2)
+            throw new TensorShapeException(op, $"needs operands of rank >= 2, got {Checks.S(Layout.Shape)} and {Checks.S(other.Layout.Shape)}; add an axis with Unsqueeze.");
+        int m = Layout.Shape[^2], k = Layout.Shape[^1], n = other.Layout.Shape[^1];
+        if (other.Layout.Shape[^2] != k)
+            throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[^2]}.");
+        var batchShape = Checks.Broadcast(op, Layout.Shape[..^2], other.Layout.Shape[..^2]);
+        var a = MatrixOperand(this, batchShape, m, k, out bool transA, out int lda, out long strideA);
+        var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
+        var y = Empty([.. batchShape, m, n], DType, Device);
+        int batch = Layout.ShapeCount(batchShape);
+        if (y.Count > 0)
+        {
+            if (k == 0) Backend.Fill(y.Buffer, y.Layout, 0);
+            else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, new MatmulDims(batch, m, n, k, transA, transB,
+                a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n));
+        }
+        return y.Recorded(OpKind.Matmul, null, this, other);
+    }
+
+    /// <summary>
+    /// The operand broadcast to batchShape + [rows, cols] as a strided batch of row- or column-major matrices;
+    /// copies only when its layout cannot be described that way.
+    /// </summary>
+    private static Tensor MatrixOperand(Tensor t, int[] batchShape, int rows, int cols, out bool transposed, out int ld, out long batchStride)
+    {
+        var view = t.BroadcastView("matmul", [.. batchShape, rows, cols]);
+        if (TryDescribe(view.Layout, rows, cols, out transposed, out ld, out batchStride)) return view;
+        view = view.Detach().Contiguous();
+        TryDescribe(view.Layout, rows, cols, out transposed, out ld, out batchStride);
+        return view;
+    }
+
+    private static bool TryDescribe(Layout l, int rows, int cols, out bool transposed, out int ld, out long batchStride)
+    {
+        transposed = false;
+        ld = 0;
+        batchStride = 0;
+        int rs = l.Strides[^2], cs = l.Strides[^1];
+        if ((cs == 1 || cols == 1) && (rs >= cols || rows == 1)) ld = Math.Max(rs, cols);
+        else if ((rs == 1 || rows == 1) && (cs >= rows || cols == 1)) { transposed = true; ld = Math.Max(cs, rows); }
+        else return false;
+        if (ld == 0) ld = 1;
+
+        // All batch axes must collapse to one stride (0 for a broadcast batch).
+        long expected = -1;
+        for (int axis = l.Rank - 3; axis >= 0; axis--)
+        {
+            if (l.Shape[axis] == 1) continue;
+            if (expected < 0) { batchStride = l.Strides[axis]; expected = batchStride * l.Shape[axis]; continue; }
+            if (l.Strides[axis] != expected && !(batchStride == 0 && l.Strides[axis] == 0)) return false;
+            expected = l.Strides[axis] * (long)l.Shape[axis];
+        }
+        return true;
+    }
+
+    /// <summary>Softmax along <paramref name="axis"/>.</summary>
+    public Tensor Softmax(int axis = -1) => SoftmaxCore(axis, log: false);
+
+    /// <summary>Log-softmax along <paramref name="axis"/> (computed directly, never as log of softmax).</summary>
+    public Tensor LogSoftmax(int axis = -1) => SoftmaxCore(axis, log: true);
+
+    private Tensor SoftmaxCore(int axis, bool log)
+    {
+        string op = log ? "log_softmax" : "softmax";
+        Checks.Float(op, this);
+        int a = Checks.Axis(op, axis, Rank);
+        var order = Enumerable.Range(0, Rank).ToArray();
+        (order[a], order[^1]) = (order[^1], order[a]);
+        var moved = new Layout(order.Select(i => Layout.Shape[i]).ToArray(), order.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset);
+        var y = Empty(moved.Shape, DType, Device);
+        if (y.Count > 0) Backend.Softmax(Buffer, moved, log, y.Buffer);
+        var back = new Layout(order.Select(i => y.Layout.Shape[i]).ToArray(), order.Select(i => y.Layout.Strides[i]).ToArray(), 0);
+        return y.WithLayout(back).Recorded(log ? OpKind.LogSoftmax : OpKind.Softmax, a, this);
+    }
+}

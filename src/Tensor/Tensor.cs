@@ -1,0 +1,106 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore;
+
+/// <summary>
+/// An n-dimensional array: a view (shape, strides, offset) over a buffer on one device. View ops
+/// never copy; ops that need contiguous memory copy only when the view is not.
+/// Ops record a <see cref="GradNode"/> when <see cref="GradMode.IsEnabled"/> and an input requires a gradient.
+/// </summary>
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+
+    /// <summary>The memory this tensor views (shared with other views of it).</summary>
+    public IBuffer Buffer { get; }
+    /// <summary>Shape, strides and offset into <see cref="Buffer"/>.</summary>
+    public Layout Layout { get; }
+    /// <summary>Element type.</summary>
+    public DType DType => Buffer.DType;
+    /// <summary>Where the memory lives.</summary>
+    public Device Device { get; }
+    /// <summary>The op that produced this tensor, when it was recorded; null for leaves.</summary>
+    public GradNode? Node { get; private set; }
+    /// <summary>Accumulated gradient of a leaf after <c>Backward()</c>.</summary>
+    public Tensor? Grad { get; set; }
+
+    internal Tensor(IBuffer buffer, Layout layout, Device device)
+    {
+        Buffer = buffer;
+        Layout = layout;
+        Device = device;
+    }
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Settable on leaves (tensors not produced by a recorded op) of a
+    /// float type; true on every tensor produced by a recorded op.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (Node != null)
+                throw new AutogradException("requires_grad", "only leaf tensors can change RequiresGrad; call Detach() for a leaf copy of this result.");
+            if (value && !DType.IsFloat())
+                throw new AutogradException("requires_grad", $"only float tensors can require gradients, this one is {DType}.");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>True when no recorded op produced this tensor.</summary>
+    public bool IsLeaf => Node == null;
+
+    /// <summary>A copy of the extents of each axis.</summary>
+    public int[] Shape => (int[])Layout.Shape.Clone();
+    /// <summary>Number of axes.</summary>
+    public int Rank => Layout.Rank;
+    /// <summary>Number of elements.</summary>
+    public int Count => Layout.Count;
+    /// <summary>The extent of <paramref name="axis"/> (negative counts from the end).</summary>
+    public int Dim(int axis) => Layout.Shape[Checks.Axis("dim", axis, Rank)];
+    /// <summary>True when the elements are row-major and gap-free.</summary>
+    public bool IsContiguous => Layout.IsContiguous;
+
+    internal Backend Backend => Buffer.Backend;
+
+    /// <summary>Marks this tensor as requiring gradients and returns it (for fluent set-up).</summary>
+    public Tensor RequireGrad()
+    {
+        RequiresGrad = true;
+        return this;
+    }
+
+    /// <summary>A view of the same memory that is cut from the graph: a leaf that requires no gradient.</summary>
+    public Tensor Detach() => new(Buffer, Layout, Device);
+
+    /// <summary>Records <paramref name="kind"/> as the producer of this tensor when the inputs call for it.</summary>
+    internal Tensor Recorded(OpKind kind, object? attr, params Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return this;
+        foreach (var input in inputs)
+        {
+            if (!input.RequiresGrad) continue;
+            Node = new GradNode(kind, inputs, attr, this);
+            _requiresGrad = true;
+            break;
+        }
+        return this;
+    }
+
+    /// <summary>Records a fused op with its own backward rule (used by layers that fuse kernels).</summary>
+    public Tensor RecordCustom(ICustomGrad rule, params Tensor[] inputs) => Recorded(OpKind.Custom, rule, inputs);
+
+    /// <summary>A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/>, contents unspecified.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype, Device device)
+    {
+        var layout = Layout.Contiguous(shape);
+        return new Tensor(device.Backend.Allocate(layout.Count, dtype), layout, device);
+    }
+
+    /// <summary>A view of this tensor's buffer with another layout (no recording).</summary>
+    internal Tensor WithLayout(Layout layout) => new(Buffer, layout, Device);
+
+    /// <inheritdoc />
+    public override string ToString() => TensorFormatter.Format(this);
+}
