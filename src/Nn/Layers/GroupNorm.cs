@@ -1,0 +1,109 @@
+using GsdmCore.Backends;
+using GsdmCore.Backends.Cpu;
+
+namespace GsdmCore.Nn;
+
+/// <summary>
+/// Group normalisation for channels-last activations x [B, ..., C]: the C channels are split into
+/// <see cref="Groups"/> consecutive groups and each (sample, group) is normalised by the mean and population
+/// variance over its channels and every node, as the reference's GroupNorm over [B, C, N] does; then the
+/// optional per-channel affine map (weight 1, bias 0 at start).
+/// </summary>
+public sealed class GroupNorm : Module
+{
+    /// <summary>Number of channel groups.</summary>
+    public int Groups { get; }
+    /// <summary>Channels.</summary>
+    public int Channels { get; }
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Eps { get; }
+    /// <summary>Per-channel scale [C], null when not affine.</summary>
+    public Tensor? Weight { get; }
+    /// <summary>Per-channel shift [C], null when not affine.</summary>
+    public Tensor? Bias { get; }
+
+    /// <summary>Creates the layer; <paramref name="channels"/> must be divisible by <paramref name="groups"/>.</summary>
+    public GroupNorm(int groups, int channels, double eps = 1e-5, bool affine = true, DType dtype = DType.F32)
+    {
+        if (groups <= 0 || channels <= 0 || channels % groups != 0)
+            throw new ArgumentException($"GroupNorm: {channels} channels cannot be split into {groups} equal groups.");
+        Groups = groups;
+        Channels = channels;
+        Eps = eps;
+        if (affine)
+        {
+            Weight = RegisterParameter("weight", Tensor.Ones([channels], dtype));
+            Bias = RegisterParameter("bias", Tensor.Zeros([channels], dtype));
+        }
+    }
+
+    /// <summary>
+    /// The number of groups to use for <paramref name="channels"/>: <paramref name="preferred"/> (32 in the
+    /// reference) when it divides the channels, otherwise the largest divisor of the channels below it.
+    /// </summary>
+    public static int GroupsFor(int channels, int preferred = 32)
+    {
+        for (int g = Math.Min(preferred, channels); g > 1; g--)
+            if (channels % g == 0) return g;
+        return 1;
+    }
+
+    /// <summary>Normalises x [B, ..., C] (at least rank 2) with a fused kernel that records its own backward.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (x.Rank < 2 || x.Dim(-1) != Channels)
+            throw new TensorShapeException("group_norm", $"input {Layout.Format(x.Shape)} must be [batch, ..., {Channels}].");
+        if (!x.DType.IsFloat() || (Weight != null && Weight.DType != x.DType))
+            throw new TensorDTypeException("group_norm", $"input {x.DType} must be float and match the parameters' dtype.");
+        x = x.IsContiguous ? x : x.Contiguous();
+        int b = x.Dim(0), m = x.Count / Math.Max(1, b * Channels);
+        var y = Tensor.Zeros(x.Shape, x.DType);
+        ICustomGrad rule = x.DType == DType.F32 ? Run<float>(x, y, b, m) : Run<double>(x, y, b, m);
+        return Weight == null ? y.RecordCustom(rule, x) : y.RecordCustom(rule, x, Weight, Bias!);
+    }
+
+    /// <summary>
+    /// The same normalisation composed from tensor ops (mean, variance, rsqrt): slower and allocation-heavy, kept
+    /// as the reference the fused kernel is tested against.
+    /// </summary>
+    public Tensor ForwardComposed(Tensor x)
+    {
+        var shape = x.Shape;
+        var grouped = x.Reshape(shape[0], -1, Groups, Channels / Groups);
+        var mean = grouped.Mean([1, 3], keepDim: true);
+        var centred = grouped - mean;
+        var variance = centred.Square().Mean([1, 3], keepDim: true);
+        var y = (centred * (variance + Eps).Rsqrt()).Reshape(shape);
+        if (Weight != null) y = y * Weight + Bias!;
+        return y;
+    }
+
+    private Rule<T> Run<T>(Tensor x, Tensor y, int b, int m) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var mean = new T[b * Groups];
+        var rstd = new T[b * Groups];
+        GroupNormKernels<T>.Forward(Data<T>(x), x.Layout.Offset, Data<T>(y), Weight == null ? null : Data<T>(Weight),
+            Bias == null ? null : Data<T>(Bias), b, m, Channels, Groups, T.CreateChecked(Eps), mean, rstd);
+        return new Rule<T>(this, b, m, mean, rstd);
+    }
+
+    private static T[] Data<T>(Tensor t) where T : unmanaged => ((CpuBuffer)t.Buffer).As<T>();
+
+    private sealed class Rule<T>(GroupNorm layer, int batch, int m, T[] mean, T[] rstd) : ICustomGrad
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput)
+        {
+            var x = node.Inputs[0];
+            var dy = gradOutput.IsContiguous ? gradOutput : gradOutput.Contiguous();
+            bool affine = node.Inputs.Length == 3;
+            var dx = x.RequiresGrad ? Tensor.Zeros(x.Shape, x.DType) : null;
+            var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
+            var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
+            GroupNormKernels<T>.Backward(Data<T>(x), x.Layout.Offset, Data<T>(dy), dy.Layout.Offset,
+                affine ? Data<T>(node.Inputs[1]) : null, batch, m, layer.Channels, layer.Groups, mean, rstd,
+                dx == null ? null : Data<T>(dx), dw == null ? null : Data<T>(dw), db == null ? null : Data<T>(db));
+            return affine ? [dx, dw, db] : [dx];
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore.Nn;
+
+/// <summary>
+/// An exponential moving average of a module's parameters: after each optimiser step, shadow = decay * shadow +
+/// (1 - decay) * param. For evaluation the shadow weights are swapped into the parameters and back out afterwards.
+/// </summary>
+public sealed class ExponentialMovingAverage
+{
+    private readonly List<(string Name, Tensor Parameter)> _parameters;
+    private readonly Array[] _shadow;
+
+    /// <summary>The decay rate.</summary>
+    public double Decay { get; }
+    /// <summary>True while the shadow weights sit in the parameters (between <see cref="SwapIn"/> and <see cref="SwapOut"/>).</summary>
+    public bool IsSwappedIn { get; private set; }
+
+    /// <summary>Starts the average at the current parameters of <paramref name="module"/>.</summary>
+    public ExponentialMovingAverage(Module module, double decay = 0.9999)
+    {
+        if (decay < 0 || decay > 1) throw new ArgumentOutOfRangeException(nameof(decay), "decay must lie in [0, 1].");
+        Decay = decay;
+        _parameters = module.NamedParameters().ToList();
+        _shadow = _parameters.Select(p => p.Parameter.DType == DType.F32
+            ? (Array)ParameterMemory.Span<float>(p.Parameter, "ema").ToArray()
+            : ParameterMemory.Span<double>(p.Parameter, "ema").ToArray()).ToArray();
+    }
+
+    /// <summary>Folds the current parameters into the average.</summary>
+    public void Update()
+    {
+        if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; call SwapOut() before Update().");
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i].Parameter;
+            if (p.DType == DType.F32)
+            {
+                float d = (float)Decay, rest = (float)(1 - Decay);
+                var s = (float[])_shadow[i];
+                var x = ParameterMemory.Span<float>(p, "ema");
+                for (int j = 0; j < s.Length; j++) s[j] = d * s[j] + rest * x[j];
+            }
+            else
+            {
+                var s = (double[])_shadow[i];
+                var x = ParameterMemory.Span<double>(p, "ema");
+                for (int j = 0; j < s.Length; j++) s[j] = Decay * s[j] + (1 - Decay) * x[j];
+            }
+        }
+    }
+
+    /// <summary>Puts the averaged weights into the parameters (keeping the live ones aside).</summary>
+    public void SwapIn()
+    {
+        if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are already swapped in.");
+        Swap();
+        IsSwappedIn = true;
+    }
+
+    /// <summary>Restores the live weights.</summary>
+    public void SwapOut()
+    {
+        if (!IsSwappedIn) throw new InvalidOperationException("the EMA weights are not swapped in.");
+        Swap();
+        IsSwappedIn = false;
+    }
+
+    /// <summary>Swaps the averaged weights in until the returned scope is disposed: <c>using (ema.Apply()) { evaluate(); }</c>.</summary>
+    public IDisposable Apply()
+    {
+        SwapIn();
+        return new Scope(this);
+    }
+
+    /// <summary>Copies of the averaged weights by parameter name (for checkpoints).</summary>
+    public Dictionary<string, Tensor> ShadowState()
+    {
+        var result = new Dictionary<string, Tensor>();
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var shape = _parameters[i].Parameter.Shape;
+            result[_parameters[i].Name] = _shadow[i] is float[] f ? Tensor.FromArray(f, shape) : Tensor.FromArray((double[])_shadow[i], shape);
+        }
+        return result;
+    }
+
+    private void Swap()
+    {
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i].Parameter;
+            if (_shadow[i] is float[] f) SwapSpans(ParameterMemory.Span<float>(p, "ema"), f);
+            else SwapSpans(ParameterMemory.Span<double>(p, "ema"), (double[])_shadow[i]);
+        }
+    }
+
+    private static void SwapSpans<T>(Span<T> a, Span<T> b)
+    {
+        for (int j = 0; j < a.Length; j++) (a[j], b[j]) = (b[j], a[j]);
+    }
+
+    private sealed class Scope(ExponentialMovingAverage owner) : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            owner.SwapOut();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using GsdmCore.Autograd;
+using GsdmCore.Backends;
+using GsdmCore.Nn;
+using Xunit;
+
+namespace GsdmCore.Nn.Tests;
+
+public class SparseAttentionTests
+{
+    /// <summary>Runs both kernels on the same inputs and compares outputs and the gradients wrt q, k, v (F64).</summary>
+    private static void AssertMatchesMaskedDense(SparseGraph graph, int batch, int heads, int d, double? scale, ulong seed)
+    {
+        int n = graph.Nodes;
+        var shape = new[] { batch, heads, n, d };
+        var q0 = TestGraphs.Randn(shape, seed);
+        var k0 = TestGraphs.Randn(shape, seed + 1);
+        var v0 = TestGraphs.Randn(shape, seed + 2);
+        var w = TestGraphs.Randn(shape, seed + 3);
+
+        (double[] Out, double[] Dq, double[] Dk, double[] Dv) Run(IAttentionKernel kernel)
+        {
+            var q = q0.Clone().RequireGrad();
+            var k = k0.Clone().RequireGrad();
+            var v = v0.Clone().RequireGrad();
+            var o = kernel.Forward(q, k, v);
+            (o * w).Sum().Backward();
+            return (o.ToArray<double>(), q.Grad!.ToArray<double>(), k.Grad!.ToArray<double>(), v.Grad!.ToArray<double>());
+        }
+
+        var sparse = Run(new SparseAttention(graph, scale));
+        var dense = Run(new MaskedDenseAttention(graph, scale));
+        AssertClose(dense.Out, sparse.Out, "output");
+        AssertClose(dense.Dq, sparse.Dq, "dq");
+        AssertClose(dense.Dk, sparse.Dk, "dk");
+        AssertClose(dense.Dv, sparse.Dv, "dv");
+    }
+
+    internal static void AssertClose(double[] expected, double[] actual, string what, double tol = 1e-10)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * (1 + Math.Abs(expected[i])),
+                $"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
+    }
+
+    [Property(MaxTest = 40)]
+    public void Sparse_equals_masked_dense_on_random_graphs(PositiveInt nodesSeed, PositiveInt degreeSeed, bool unscaled)
+    {
+        int n = 1 + nodesSeed.Get % 24;
+        var rng = new Random(degreeSeed.Get);
+        // Mix rows with only a self-loop, full rows and everything in between.
+        var degrees = Enumerable.Range(0, n).Select(_ => rng.Next(4) switch { 0 => 1, 1 => n, _ => 1 + rng.Next(n) }).ToArray();
+        var graph = TestGraphs.Random(degrees, degreeSeed.Get);
+        int d = 1 + rng.Next(9);
+        AssertMatchesMaskedDense(graph, 1 + rng.Next(2), 1 + rng.Next(3), d, unscaled ? 1.0 : null, (ulong)degreeSeed.Get);
+    }
+
+    [Fact]
+    public void Sparse_equals_masked_dense_on_sudoku_graph()
+    {
+        var graph = TestGraphs.Sudoku(2);
+        AssertMatchesMaskedDense(graph, 2, 2, 16, null, 11);
+        AssertMatchesMaskedDense(graph, 1, 2, 5, 1.0, 12);
+    }
+
+    [Fact]
+    public void Rows_with_only_a_self_loop_copy_their_value()
+    {
+        var graph = SparseGraph.FromEdges(4, [(0, 1), (0, 2)]);
+        var q = TestGraphs.Randn([1, 1, 4, 3], 1);
+        var k = TestGraphs.Randn([1, 1, 4, 3], 2);
+        var v = TestGraphs.Randn([1, 1, 4, 3], 3);
+        var o = new SparseAttention(graph).Forward(q, k, v);
+        for (int i = 1; i < 4; i++)
+            for (int c = 0; c < 3; c++)
+                Assert.Equal(v[0, 0, i, c], o[0, 0, i, c]);
+    }
+
+    [Fact]
+    public void Fused_backward_passes_gradcheck_in_f64()
+    {
+        var graph = TestGraphs.Random([1, 3, 5, 2, 5], 3);
+        var kernel = new SparseAttention(graph);
+        var inputs = new[] { TestGraphs.Randn([2, 2, 5, 3], 1), TestGraphs.Randn([2, 2, 5, 3], 2), TestGraphs.Randn([2, 2, 5, 3], 3) };
+        var result = GradCheck.Run(x => kernel.Forward(x[0], x[1], x[2]), inputs);
+        Assert.True(result.Passed, result.ToString());
+    }
+
+    [Fact]
+    public void Reads_permuted_views_in_place_and_matches_contiguous_inputs()
+    {
+        var graph = TestGraphs.Sudoku(2);
+        var kernel = new SparseAttention(graph);
+        var x = TestGraphs.Randn([2, 16, 3, 4], 5, DType.F32); // [B, N, H, Dh]
+        var view = x.Permute(0, 2, 1, 3);
+        var a = kernel.Forward(view, view, view).ToArray<double>();
+        var c = view.Contiguous();
+        var b = kernel.Forward(c, c, c).ToArray<double>();
+        Assert.Equal(b, a);
+    }
+
+    [Fact]
+    public void Empty_rows_are_zero_without_nan_in_both_kernels()
+    {
+        var graph = new SparseGraph(3, [0, 2, 2, 3], [0, 1, 2], requireSelfLoops: false);
+        var q = TestGraphs.Randn([1, 1, 3, 2], 1).RequireGrad();
+        var k = TestGraphs.Randn([1, 1, 3, 2], 2).RequireGrad();
+        var v = TestGraphs.Randn([1, 1, 3, 2], 3).RequireGrad();
+        foreach (IAttentionKernel kernel in new IAttentionKernel[] { new SparseAttention(graph), new MaskedDenseAttention(graph) })
+        {
+            var o = kernel.Forward(q, k, v);
+            o.Sum().Backward();
+            Assert.All(o.ToArray<double>(), x => Assert.False(double.IsNaN(x)));
+            Assert.Equal(0.0, o[0, 0, 1, 0]);
+            Assert.All(q.Grad!.ToArray<double>(), x => Assert.False(double.IsNaN(x)));
+            q.Grad = k.Grad = v.Grad = null;
+        }
+    }
+
+    [Fact]
+    public void Graph_validation_rejects_bad_csr()
+    {
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 2, 3], [1, 0, 1]));    // unsorted
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 2, 4], [0, 0, 0, 1]));  // duplicate
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 1, 2], [0, 2]));        // out of range
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 1, 2], [0, 0]));        // row 1 lacks self-loop
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 2, 1], [0, 1]));        // decreasing pointers
+        Assert.Throws<ArgumentException>(() => new SparseGraph(2, [0, 1], [0]));              // wrong pointer count
+        var ok = new SparseGraph(2, [0, 1, 3], [0, 0, 1]);
+        Assert.Equal(3, ok.EdgeCount);
+        Assert.Equal(2, ok.Degree(1));
+    }
+}
