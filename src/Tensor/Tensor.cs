@@ -59,8 +59,10 @@ public sealed partial class Tensor
     public int Count => Layout.Count;
     /// <summary>The extent of <paramref name="axis"/> (negative counts from the end).</summary>
     public int Dim(int axis) => Layout.Shape[Checks.Axis("dim", axis, Rank)];
-    /// <summary>True when the elements are row-major and gap-free.</summary>
-    public bool IsContiguous => Layout.IsContiguous;
+    /// <summary>True when the elements are row-major and gap-free (always for an empty tensor).</summary>
+    // Layout.IsContiguous rejects the row-major strides of a shape like [3, 0]; without the Count check
+    // Reshape of such a tensor would copy and retry forever.
+    public bool IsContiguous => Count == 0 || Layout.IsContiguous;
 
     internal Backend Backend => Buffer.Backend;
 
@@ -91,11 +93,18 @@ public sealed partial class Tensor
     /// <summary>Records a fused op with its own backward rule (used by layers that fuse kernels).</summary>
     public Tensor RecordCustom(ICustomGrad rule, params Tensor[] inputs) => Recorded(OpKind.Custom, rule, inputs);
 
-    /// <summary>A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/>, contents unspecified.</summary>
-    internal static Tensor Empty(int[] shape, DType dtype, Device device)
+    /// <summary>
+    /// A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/> whose contents are
+    /// unspecified (pooled memory is reused as is): for outputs that are about to be overwritten in full.
+    /// </summary>
+    public static Tensor Empty(int[] shape, DType dtype = DType.F32, Device? device = null)
     {
+        Checks.Shape("empty", shape);
         var layout = Layout.Contiguous(shape);
-        return new Tensor(device.Backend.Allocate(layout.Count, dtype), layout, device);
+        var on = device ?? Device.Cpu;
+        var buffer = on.Backend.Allocate(layout.Count, dtype);
+        TensorScope.Track(buffer);
+        return new Tensor(buffer, layout, on);
     }
 
     /// <summary>A view of this tensor's buffer with another layout (no recording).</summary>

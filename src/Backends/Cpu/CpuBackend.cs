@@ -22,7 +22,7 @@ public sealed unsafe class CpuBackend : Backend
     /// <inheritdoc />
     public override void Download<T>(IBuffer src, Layout layout, Span<T> dst)
     {
-        var tmp = new CpuBuffer(DTypeInfo.Of<T>(), layout.Count);
+        using var tmp = new CpuBuffer(DTypeInfo.Of<T>(), layout.Count);
         Copy(src, layout, tmp, Layout.Contiguous(layout.Shape));
         tmp.As<T>().AsSpan().CopyTo(dst);
     }

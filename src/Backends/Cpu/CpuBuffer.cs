@@ -2,11 +2,15 @@ using System.Runtime.CompilerServices;
 
 namespace GsdmCore.Backends.Cpu;
 
-/// <summary>Host memory for one tensor storage: a managed array of the dtype's CLR type.</summary>
+/// <summary>
+/// Host memory for one tensor storage: a managed array of the dtype's CLR type, taken from
+/// <see cref="CpuBufferPool"/>. Disposing returns the array to the pool; a buffer nobody disposes is
+/// simply collected.
+/// </summary>
 public sealed class CpuBuffer : IBuffer
 {
-    /// <summary>The elements (float[], double[] or int[]).</summary>
-    public Array Data { get; }
+    private Array? _data;
+
     /// <inheritdoc />
     public DType DType { get; }
     /// <inheritdoc />
@@ -18,19 +22,24 @@ public sealed class CpuBuffer : IBuffer
     {
         DType = dtype;
         Length = length;
-        Data = dtype switch
-        {
-            DType.F32 => GC.AllocateUninitializedArray<float>(length),
-            DType.F64 => GC.AllocateUninitializedArray<double>(length),
-            DType.I32 => GC.AllocateUninitializedArray<int>(length),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
-        };
+        _data = CpuBufferPool.Rent(dtype, length);
     }
+
+    /// <summary>The elements (float[], double[] or int[]).</summary>
+    public Array Data => _data ?? throw new ObjectDisposedException(nameof(CpuBuffer),
+        "this tensor's memory was released when its TensorScope ended; keep it with scope.Keep(tensor), or create it outside the scope.");
+
+    /// <summary>True once the memory has gone back to the pool.</summary>
+    public bool IsDisposed => _data == null;
 
     /// <summary>The elements as <typeparamref name="T"/>[]; T must match <see cref="DType"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T[] As<T>() where T : unmanaged => (T[])Data;
 
-    /// <summary>Managed memory needs no release; present for the device-neutral contract.</summary>
-    public void Dispose() { }
+    /// <summary>Returns the memory to the pool. Any tensor still viewing it fails on its next use.</summary>
+    public void Dispose()
+    {
+        var data = Interlocked.Exchange(ref _data, null);
+        if (data != null) CpuBufferPool.Return(DType, data);
+    }
 }

@@ -1,3 +1,4 @@
+using GsdmCore.Backends.Cpu;
 using System.Numerics;
 using GsdmCore.Backends;
 
@@ -43,7 +44,8 @@ public sealed class SparseAttention : IAttentionKernel
     private Backward<T> Run<T>(Tensor q, Tensor k, Tensor v, Tensor output, T scale, int b, int h, int d, bool record)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var probs = record ? new T[b * h * Graph.EdgeCount] : null;
+        // Pooled through the engine (released with the step's TensorScope), so a step allocates nothing new.
+        var probs = record ? ((CpuBuffer)Tensor.Empty([b * h * Graph.EdgeCount], q.DType).Buffer).As<T>() : null;
         SparseAttentionKernels<T>.Forward(Graph, scale, new HeadView<T>(q), new HeadView<T>(k), new HeadView<T>(v),
             new HeadView<T>(output), b, h, d, probs);
         return new Backward<T>(Graph, scale, probs, b, h, d);

@@ -15,13 +15,26 @@ internal static class ReduceKernels<T> where T : unmanaged, IFloatingPointIeee75
         int lead = xl.Rank - reducedAxes;
         int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead));
         int length = Layout.ShapeCount(xl.Shape.AsSpan(lead));
+        T[]? packed = null;
         if (!OuterIndex.TrailingIsContiguous(xl, lead))
         {
-            var packed = new T[xl.Count];
+            packed = ElementwiseDriver.Rent<T>(xl.Count);
             CopyKernels.Copy(x, xl, packed, Layout.Contiguous(xl.Shape));
             x = packed;
             xl = Layout.Contiguous(xl.Shape);
         }
+        try
+        {
+            Reduce(op, x, xl, lead, outer, length, y);
+        }
+        finally
+        {
+            if (packed != null) ElementwiseDriver.Return(packed);
+        }
+    }
+
+    private static void Reduce(ReduceOp op, T[] x, Layout xl, int lead, int outer, int length, Array y)
+    {
 
         if (op is ReduceOp.ArgMax or ReduceOp.ArgMin)
         {

@@ -1,0 +1,92 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore;
+
+/// <summary>
+/// Releases, when disposed, the memory of every tensor created on this thread while it was the innermost
+/// scope — the intermediates of a training or sampling step — so the next step reuses it instead of
+/// allocating. Tensors that must outlive the scope are handed out with <see cref="Keep"/>.
+/// <code>
+/// using (var scope = TensorScope.Begin())
+/// {
+///     var loss = model.Loss(batch);
+///     loss.Backward();
+///     optimizer.Step();
+///     lossValue = loss.Item();
+/// }
+/// </code>
+/// </summary>
+public sealed class TensorScope : IDisposable
+{
+    [ThreadStatic] private static TensorScope? _current;
+    [ThreadStatic] private static int _suspended;
+
+    private readonly TensorScope? _parent;
+    private readonly List<IBuffer> _owned = new();
+    private bool _disposed;
+
+    private TensorScope(TensorScope? parent) => _parent = parent;
+
+    /// <summary>Opens a scope nested in the current one (if any) on this thread.</summary>
+    public static TensorScope Begin()
+    {
+        var scope = new TensorScope(_current);
+        _current = scope;
+        return scope;
+    }
+
+    /// <summary>The innermost open scope of this thread, or null.</summary>
+    public static TensorScope? Current => _suspended > 0 ? null : _current;
+
+    /// <summary>Lets tensors created until the returned handle is disposed escape every scope (e.g. lazily created state).</summary>
+    public static IDisposable Suspend()
+    {
+        _suspended++;
+        return new Resume();
+    }
+
+    internal static void Track(IBuffer buffer) => Current?._owned.Add(buffer);
+
+    /// <summary>Number of buffers this scope will release.</summary>
+    public int Count => _owned.Count;
+
+    /// <summary>
+    /// Moves <paramref name="tensor"/>'s memory out of this scope into the enclosing one (or to the garbage
+    /// collector when there is none), so it stays valid after this scope ends. Returns the tensor.
+    /// </summary>
+    public Tensor Keep(Tensor tensor)
+    {
+        int at = _owned.IndexOf(tensor.Buffer);
+        if (at >= 0)
+        {
+            _owned[at] = _owned[^1];
+            _owned.RemoveAt(_owned.Count - 1);
+            _parent?._owned.Add(tensor.Buffer);
+        }
+        return tensor;
+    }
+
+    /// <summary>Releases every buffer created in this scope that was not kept, and closes the scope.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (!ReferenceEquals(_current, this))
+            throw new InvalidOperationException("TensorScope: scopes must be disposed innermost first, on the thread that began them.");
+        _disposed = true;
+        _current = _parent;
+        foreach (var buffer in _owned) buffer.Dispose();
+        _owned.Clear();
+    }
+
+    private sealed class Resume : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            _suspended--;
+        }
+    }
+}
