@@ -29,10 +29,8 @@ public class MemoryBoundBenchmark
         _bias = Tensor.Randn([Cols], rng);
         _y = Tensor.Zeros([Rows, Cols]);
         _biasView = new Layout([Rows, Cols], [0, 1], 0);
+        CpuParallel.MaxThreads = Threads;
     }
-
-    [IterationSetup]
-    public void SetThreads() => CpuParallel.MaxThreads = Threads;
 
     [Benchmark(Baseline = true)]
     public void Copy() => CpuBackend.Instance.Copy(_x.Buffer, _x.Layout, _y.Buffer, _y.Layout);

@@ -7,7 +7,7 @@ using GsdmCore.Bench;
 // BenchmarkDotNet times each case; the summary below turns the times into GFLOP/s and GB/s and states
 // SGEMM as a fraction of the FMA peak measured in this same run.
 var config = DefaultConfig.Instance
-    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12).WithInvocationCount(1).WithUnrollFactor(1))
+    .AddJob(Job.Default.WithWarmupCount(6).WithIterationCount(15))
     .WithOptions(ConfigOptions.JoinSummary);
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
 Report.Print(summaries);

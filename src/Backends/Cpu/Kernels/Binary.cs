@@ -40,10 +40,10 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
     {
         switch (op)
         {
-            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
-            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
-            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Add: SimdArithmetic<T>.Run<AddOp<T>>(a, b, y); break;
+            case BinaryOp.Sub: SimdArithmetic<T>.Run<SubOp<T>>(a, b, y); break;
+            case BinaryOp.Mul: SimdArithmetic<T>.Run<MulOp<T>>(a, b, y); break;
+            case BinaryOp.Div: SimdArithmetic<T>.Run<DivOp<T>>(a, b, y); break;
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
             case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
             case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
@@ -57,10 +57,10 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
     {
         switch (op)
         {
-            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
-            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
-            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Add: SimdArithmetic<T>.Run<AddOp<T>>(a, b, y); break;
+            case BinaryOp.Sub: SimdArithmetic<T>.Run<SubOp<T>>(a, b, y); break;
+            case BinaryOp.Mul: SimdArithmetic<T>.Run<MulOp<T>>(a, b, y); break;
+            case BinaryOp.Div: SimdArithmetic<T>.Run<DivOp<T>>(a, b, y); break;
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
             case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
             case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
@@ -74,10 +74,10 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
     {
         switch (op)
         {
-            case BinaryOp.Add: TensorPrimitives.Add(b, a, y); break;
-            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryOp.Mul: TensorPrimitives.Multiply(b, a, y); break;
-            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Add: SimdArithmetic<T>.Run<AddOp<T>>(a, b, y); break;
+            case BinaryOp.Sub: SimdArithmetic<T>.Run<SubOp<T>>(a, b, y); break;
+            case BinaryOp.Mul: SimdArithmetic<T>.Run<MulOp<T>>(a, b, y); break;
+            case BinaryOp.Div: SimdArithmetic<T>.Run<DivOp<T>>(a, b, y); break;
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); break;
             case BinaryOp.Maximum: TensorPrimitives.Max(b, a, y); break;
             case BinaryOp.Minimum: TensorPrimitives.Min(b, a, y); break;
