@@ -14,8 +14,8 @@ public sealed partial class Tensor
         const string op = "index_select";
         int a = Checks.Axis(op, axis, Rank);
         CheckIndexVector(op, index);
-        var src = Detach().Contiguous();
-        var idx = index.Contiguous();
+        var src = Detach().Packed();
+        var idx = index.Packed();
         var shape = Shape;
         shape[a] = idx.Count;
         var y = Empty(shape, DType, Device);
@@ -37,8 +37,8 @@ public sealed partial class Tensor
         if (!expected.AsSpan().SequenceEqual(source.Layout.Shape))
             throw new TensorShapeException(op, $"source has shape {Checks.S(source.Layout.Shape)}, expected {Checks.S(expected)} (this {Checks.S(Layout.Shape)} with axis {a} = index length {index.Count}).");
         var y = Detach().Clone();
-        var src = source.Detach().Contiguous();
-        var idx = index.Contiguous();
+        var src = source.Detach().Packed();
+        var idx = index.Packed();
         var (outer, n, inner) = y.Around(a);
         Backend.IndexAdd(y.Buffer, outer, n, inner, idx.Buffer, idx.Count, src.Buffer);
         return y.Recorded(OpKind.IndexAdd, new IndexAttr(a, idx), this, source);
@@ -53,8 +53,8 @@ public sealed partial class Tensor
         const string op = "gather";
         int a = Checks.Axis(op, axis, Rank);
         CheckIndexBlock(op, index, a, this);
-        var src = NarrowedTo(index, a).Detach().Contiguous();
-        var idx = index.Contiguous();
+        var src = NarrowedTo(index, a).Detach().Packed();
+        var idx = index.Packed();
         var y = Empty(index.Layout.Shape, DType, Device);
         var (outer, n, inner) = src.Around(a);
         if (y.Count > 0) Backend.Gather(src.Buffer, outer, n, inner, idx.Buffer, index.Layout.Shape[a], y.Buffer);
@@ -75,8 +75,8 @@ public sealed partial class Tensor
             if (d != a && index.Layout.Shape[d] != Layout.Shape[d])
                 throw new TensorShapeException(op, $"index {Checks.S(index.Layout.Shape)} must match this tensor {Checks.S(Layout.Shape)} on every axis but {a}.");
         var y = Detach().Clone();
-        var src = source.Detach().Contiguous();
-        var idx = index.Contiguous();
+        var src = source.Detach().Packed();
+        var idx = index.Packed();
         var (outer, n, inner) = y.Around(a);
         if (src.Count > 0) Backend.ScatterAdd(y.Buffer, outer, n, inner, idx.Buffer, index.Layout.Shape[a], src.Buffer);
         return y.Recorded(OpKind.ScatterAdd, new IndexAttr(a, idx), this, source);
@@ -164,6 +164,12 @@ public sealed partial class Tensor
         var sizes = Enumerable.Range(0, (n + chunkSize - 1) / chunkSize).Select(i => Math.Min(chunkSize, n - i * chunkSize)).ToArray();
         return Split(sizes, a);
     }
+
+    /// <summary>
+    /// This tensor when it is row-major from buffer element 0, else a packed copy (unrecorded): the index
+    /// kernels address buffers from their start, so a contiguous view with an offset would be misread.
+    /// </summary>
+    private Tensor Packed() => IsContiguous && Layout.Offset == 0 ? this : Detach().Clone();
 
     private static void CheckIndexVector(string op, Tensor index)
     {

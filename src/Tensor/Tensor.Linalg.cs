@@ -19,7 +19,16 @@ public sealed partial class Tensor
         int m = Layout.Shape[^2], k = Layout.Shape[^1], n = other.Layout.Shape[^1];
         if (other.Layout.Shape[^2] != k)
             throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[^2]}.");
-        var batchShape = Checks.Broadcast(op, Layout.Shape[..^2], other.Layout.Shape[..^2]);
+        int[] batchShape;
+        try
+        {
+            batchShape = Checks.Broadcast(op, Layout.Shape[..^2], other.Layout.Shape[..^2]);
+        }
+        catch (TensorShapeException e)
+        {
+            // The broadcast check only sees the batch axes; name the operands the caller passed.
+            throw new TensorShapeException(op, $"batch axes of lhs {Checks.S(Layout.Shape)} and rhs {Checks.S(other.Layout.Shape)} do not broadcast: {e.Message[(op.Length + 2)..]}");
+        }
         var a = MatrixOperand(this, batchShape, m, k, out bool transA, out int lda, out long strideA);
         var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
         var y = Empty([.. batchShape, m, n], DType, Device);

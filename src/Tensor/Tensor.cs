@@ -60,9 +60,7 @@ public sealed partial class Tensor
     /// <summary>The extent of <paramref name="axis"/> (negative counts from the end).</summary>
     public int Dim(int axis) => Layout.Shape[Checks.Axis("dim", axis, Rank)];
     /// <summary>True when the elements are row-major and gap-free (always for an empty tensor).</summary>
-    // Layout.IsContiguous rejects the row-major strides of a shape like [3, 0]; without the Count check
-    // Reshape of such a tensor would copy and retry forever.
-    public bool IsContiguous => Count == 0 || Layout.IsContiguous;
+    public bool IsContiguous => Layout.IsContiguous;
 
     internal Backend Backend => Buffer.Backend;
 

@@ -53,11 +53,12 @@ public sealed class Layout
         return checked((int)n);
     }
 
-    /// <summary>True when the elements are row-major and gap-free (any offset).</summary>
+    /// <summary>True when the elements are row-major and gap-free (any offset); always for an empty layout.</summary>
     public bool IsContiguous
     {
         get
         {
+            if (Shape.AsSpan().Contains(0)) return true;
             int s = 1;
             for (int i = Rank - 1; i >= 0; i--)
             {

@@ -13,6 +13,7 @@ internal readonly unsafe struct DgemmKernel6x8Vector256 : IMicroKernel<double>
 
     public static int NR => 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* pa, double* pb, double* c, nint ldc, double alpha, double beta)
     {
         Vector256<double> c0a = default, c0b = default;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -36,6 +37,10 @@ internal static unsafe class GemmDriver
             task => RunTile<T, TKernel>(captured, blocking, task));
     }
 
+    // This method, the packer, the kernels and the tile write-back are compiled fully optimised on first
+    // use: tiered compilation only promotes them after call counting and a background delay, during
+    // which the first large products of a process ran unoptimised code (a first 1024^3 call took ~10x longer).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
@@ -43,7 +48,7 @@ internal static unsafe class GemmDriver
         int mr = TKernel.MR;
         int nr = TKernel.NR;
 
-        // Consecutive tasks walk down M first, so tasks running side by side pack the same B block.
+        // Consecutive tasks walk down M first, so tasks running side by side read the same part of B.
         int tilesPerEntry = bl.MBlocks * bl.NBlocks;
         int entry = task / tilesPerEntry;
         int tile = task - entry * tilesPerEntry;

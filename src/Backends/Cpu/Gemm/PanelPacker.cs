@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -6,11 +7,11 @@ using System.Runtime.Intrinsics.X86;
 namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
-/// Copies one strip of an operand into the packed panel layout the micro-kernels read:
-/// for each step p, the <c>width</c> values of the strip stored contiguously, zero-padded.
+/// Copies a block of an operand into the packed panel layout the micro-kernels read: panels of
+/// <c>width</c> lines, each storing, for every step p, its <c>width</c> values contiguously, zero-padded.
 /// </summary>
 /// <remarks>
-/// The same routine packs A panels (strip = MR rows of op(A)) and B panels (strip = NR columns of op(B)).
+/// The same routine packs A (lines = rows of op(A), width MR) and B (lines = columns of op(B), width NR).
 /// Whether the source is transposed only changes which of the two strides is 1, so transposition is
 /// absorbed here and the kernels see a single layout.
 /// </remarks>
@@ -20,10 +21,13 @@ internal static unsafe class PanelPacker
     /// Packs <paramref name="count"/> lines into ceil(count / width) consecutive panels of
     /// <c>width * kc</c> values: panel q holds lines [q * width, q * width + width), with
     /// <c>panel[p * width + r] = src[(q * width + r) * lineStride + p * stepStride]</c> and zeros past the last line.
+    /// One of the two strides must be 1, as it is for any row-major operand.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack<T>(T* src, nint lineStride, nint stepStride, int count, int kc, int width, T* dst)
         where T : unmanaged, INumberBase<T>
     {
+        Debug.Assert(lineStride == 1 || stepStride == 1, "A row-major operand has a unit stride.");
         nint panelSize = (nint)width * kc;
         if (lineStride == 1)
         {
@@ -51,36 +55,12 @@ internal static unsafe class PanelPacker
             int lines = Math.Min(width, count - q * width);
             T* s = src + q * width * lineStride;
             T* d = dst + q * panelSize;
-            if (stepStride == 1)
-            {
-                PackContiguousSteps(s, lineStride, lines, kc, width, d);
-            }
-            else
-            {
-                PackStrided(s, lineStride, stepStride, lines, kc, width, d);
-            }
+            PackContiguousSteps(s, lineStride, lines, kc, width, d);
         }
     }
 
-    private static void PackStrided<T>(T* src, nint lineStride, nint stepStride, int count, int kc, int width, T* dst)
-        where T : unmanaged, INumberBase<T>
-    {
-        for (int p = 0; p < kc; p++)
-        {
-            T* d = dst + (nint)p * width;
-            for (int r = 0; r < count; r++)
-            {
-                d[r] = src[r * lineStride + p * stepStride];
-            }
-
-            for (int r = count; r < width; r++)
-            {
-                d[r] = T.Zero;
-            }
-        }
-    }
-
-    /// <summary>Each line of the strip is contiguous along the steps: a transpose into the panel.</summary>
+    /// <summary>Each line is contiguous along the steps: a transpose into one panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackContiguousSteps<T>(T* src, nint lineStride, int count, int kc, int width, T* dst)
         where T : unmanaged, INumberBase<T>
     {
@@ -114,6 +94,7 @@ internal static unsafe class PanelPacker
     }
 
     /// <summary>Transposes four source lines, four steps at a time, into four adjacent panel columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeFourLines(float* src, nint lineStride, int kc, int width, float* dst)
     {
         float* s0 = src;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -10,6 +11,7 @@ internal readonly unsafe struct ScalarKernel4x4<T> : IMicroKernel<T>
 
     public static int NR => 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, T* pa, T* pb, T* c, nint ldc, T alpha, T beta)
     {
         T* acc = stackalloc T[16];

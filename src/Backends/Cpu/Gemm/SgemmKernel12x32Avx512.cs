@@ -13,6 +13,7 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
 
     public static int NR => 32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c00a = default, c00b = default;

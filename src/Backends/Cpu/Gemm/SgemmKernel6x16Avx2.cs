@@ -13,6 +13,7 @@ internal readonly unsafe struct SgemmKernel6x16Avx2 : IMicroKernel<float>
 
     public static int NR => 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c0a = default, c0b = default;

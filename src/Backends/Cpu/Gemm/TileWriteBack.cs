@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -9,6 +10,7 @@ internal static unsafe class TileWriteBack
     /// For the top-left <paramref name="rows"/> x <paramref name="cols"/> of <paramref name="tile"/>:
     /// <c>C = alpha * t</c> when <c>beta == 0</c>, otherwise <c>C = fma(t, alpha, beta * C)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Merge<T>(T* tile, int ldt, T* c, nint ldc, int rows, int cols, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

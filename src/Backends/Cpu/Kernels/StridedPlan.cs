@@ -42,7 +42,7 @@ internal sealed class StridedPlan
         Strides = strides.Select(s => s.ToArray()).ToArray();
         Offsets = layouts.Select(l => l.Offset).ToArray();
         Inner = Dims[^1];
-        Rows = Layout.ShapeCount(shape) / Inner;
+        Rows = Inner == 0 ? 0 : Layout.ShapeCount(shape) / Inner;
     }
 
     /// <summary>Inner-axis stride of operand k.</summary>

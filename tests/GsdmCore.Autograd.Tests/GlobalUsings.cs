@@ -1,0 +1,4 @@
+global using GsdmCore.Autograd;
+global using GsdmCore.Backends;
+global using GsdmCore.TestSupport;
+global using Xunit;

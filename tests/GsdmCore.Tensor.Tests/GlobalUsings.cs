@@ -1,0 +1,3 @@
+global using GsdmCore.Backends;
+global using GsdmCore.TestSupport;
+global using Xunit;
