@@ -66,6 +66,22 @@ public sealed class TensorScope : IDisposable
         return tensor;
     }
 
+    /// <summary>
+    /// Takes <paramref name="tensor"/>'s memory out of every open scope of this thread, so it lives as long
+    /// as the tensor is referenced (model parameters, optimiser state). Returns the tensor.
+    /// </summary>
+    public static Tensor Persist(Tensor tensor)
+    {
+        for (var scope = _current; scope != null; scope = scope._parent)
+        {
+            int at = scope._owned.IndexOf(tensor.Buffer);
+            if (at < 0) continue;
+            scope._owned[at] = scope._owned[^1];
+            scope._owned.RemoveAt(scope._owned.Count - 1);
+        }
+        return tensor;
+    }
+
     /// <summary>Releases every buffer created in this scope that was not kept, and closes the scope.</summary>
     public void Dispose()
     {

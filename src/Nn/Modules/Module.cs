@@ -23,6 +23,7 @@ public abstract class Module
         if (!parameter.IsContiguous)
             parameter = parameter.Detach().Contiguous();
         parameter.RequiresGrad = true;
+        TensorScope.Persist(parameter);
         _parameters.Add((name, parameter));
         return parameter;
     }
