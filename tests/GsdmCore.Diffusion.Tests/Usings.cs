@@ -1,0 +1,3 @@
+global using GsdmCore.Autograd;
+global using GsdmCore.Backends;
+global using Xunit;
