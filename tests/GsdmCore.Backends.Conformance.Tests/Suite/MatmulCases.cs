@@ -1,0 +1,47 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore.Backends.Conformance;
+
+/// <summary>Batched matrix products: both transposes, broadcast batches (stride 0), offsets, padded leading dimensions.</summary>
+public static class MatmulCases
+{
+    public static IEnumerable<ContractCase> All()
+    {
+        foreach (var t in new[] { DType.F32, DType.F64 })
+            yield return new($"matmul/{t}", (s, r, rng) => Matmul(s, r, rng, t));
+    }
+
+    private static void Matmul(Backend sut, Backend reference, Random rng, DType t)
+    {
+        var sizes = new List<(int, int, int, int)>();
+        for (int i = 0; i < 12; i++) sizes.Add((rng.Next(1, 4), rng.Next(1, 20), rng.Next(1, 20), rng.Next(1, 20)));
+        sizes.Add((2, 33, 47, 29));
+        sizes.Add((1, 1, 1, 64));
+        int trial = 0;
+        foreach (var (batch, m, n, k) in sizes)
+        {
+            bool ta = (trial & 1) != 0, tb = (trial & 2) != 0;
+            bool bcastA = trial % 5 == 3, bcastB = trial % 7 == 4;
+            trial++;
+            var (a, lda, strideA, offA) = Operand(rng, t, batch, ta ? k : m, ta ? m : k, bcastA);
+            var (b, ldb, strideB, offB) = Operand(rng, t, batch, tb ? n : k, tb ? k : n, bcastB);
+            int ldc = n + rng.Next(0, 3), offC = rng.Next(0, 4);
+            long strideC = (long)m * ldc + rng.Next(0, 2);
+            int cLength = (int)(offC + (batch - 1) * strideC + (long)(m - 1) * ldc + n);
+            var c = HostView.Make(rng, [cLength], ViewKind.Contiguous, t, _ => Exec.Sentinel);
+            var dims = new MatmulDims(batch, m, n, k, ta, tb, offA, strideA, lda, offB, strideB, ldb, offC, strideC, ldc);
+            Exec.Check($"matmul {dims} {t}", sut, reference, [a, b], c, Tolerance.For(t),
+                (i, o, be) => be.Matmul(i[0], i[1], o, dims));
+        }
+    }
+
+    /// <summary>A batch of row-major [rows, cols] matrices with a padded leading dimension, an offset, and stride 0 when broadcast.</summary>
+    private static (HostView View, int Ld, long Stride, int Offset) Operand(Random rng, DType t, int batch, int rows, int cols, bool broadcast)
+    {
+        int ld = cols + rng.Next(0, 3);
+        int offset = rng.Next(0, 4);
+        long stride = broadcast ? 0 : (long)rows * ld + rng.Next(0, 3);
+        int length = (int)(offset + (batch - 1) * stride + (long)(rows - 1) * ld + cols);
+        return (HostView.Make(rng, [length], ViewKind.Contiguous, t, Shapes.Uniform(-1, 1)), ld, stride, offset);
+    }
+}
