@@ -65,6 +65,51 @@ public class Adam : Optimizer
         }
     }
 
+    /// <summary>Copies of the moments of every parameter and the step count (see <see cref="AdamState"/>).</summary>
+    public AdamState ExportState()
+    {
+        Tensor Copy(Array a, Tensor p) => a is float[] f ? Tensor.FromArray(f, p.Shape) : Tensor.FromArray((double[])a, p.Shape);
+        using (TensorScope.Suspend())
+            return new AdamState(
+                Parameters.Select((p, i) => Copy(_m[i], p)).ToArray(),
+                Parameters.Select((p, i) => Copy(_v[i], p)).ToArray(),
+                StepCount);
+    }
+
+    /// <summary>
+    /// Restores moments and step count exported by <see cref="ExportState"/> (from an optimiser over parameters of the
+    /// same shapes, in the same order); the values are converted to each parameter's dtype. Continuing from here gives
+    /// exactly the updates the exporting optimiser would have made.
+    /// </summary>
+    public void ImportState(AdamState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.FirstMoments.Count != Parameters.Count || state.SecondMoments.Count != Parameters.Count)
+            throw new CheckpointException(null, $"the Adam state holds {state.FirstMoments.Count} first and {state.SecondMoments.Count} second moments for {Parameters.Count} parameters.");
+        if (state.StepCount < 0) throw new CheckpointException(null, $"the Adam step count cannot be negative, got {state.StepCount}.");
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var shape = Parameters[i].Shape;
+            foreach (var (moment, what) in new[] { (state.FirstMoments[i], "first"), (state.SecondMoments[i], "second") })
+                if (!moment.Shape.AsSpan().SequenceEqual(shape))
+                    throw new CheckpointException(null, $"the {what} moment of parameter {i} has shape {Layout.Format(moment.Shape)}, the parameter {Layout.Format(shape)}.");
+        }
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            if (_m[i] is float[] m)
+            {
+                state.FirstMoments[i].ToArray<float>().CopyTo(m, 0);
+                state.SecondMoments[i].ToArray<float>().CopyTo((float[])_v[i], 0);
+            }
+            else
+            {
+                state.FirstMoments[i].ToArray<double>().CopyTo((double[])_m[i], 0);
+                state.SecondMoments[i].ToArray<double>().CopyTo((double[])_v[i], 0);
+            }
+        }
+        StepCount = state.StepCount;
+    }
+
     private readonly record struct Coefficients(double StepSize, double InvSqrtBc2, double DecoupledDecay);
 
     private void Update<T>(Span<T> p, ReadOnlySpan<T> g, T[] m, T[] v, Coefficients c) where T : unmanaged, IFloatingPointIeee754<T>

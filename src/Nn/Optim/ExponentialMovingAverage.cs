@@ -85,6 +85,29 @@ public sealed class ExponentialMovingAverage
         return result;
     }
 
+    /// <summary>
+    /// Restores averaged weights saved with <see cref="ShadowState"/>: every parameter name must be present with its
+    /// shape (values are converted to the parameter's dtype). Not allowed while the average is swapped in.
+    /// </summary>
+    public void LoadShadowState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; call SwapOut() before loading a shadow state.");
+        foreach (var (name, p) in _parameters)
+        {
+            if (!state.TryGetValue(name, out var source))
+                throw new CheckpointException(name, $"the EMA state has no entry for parameter '{name}'.");
+            if (!source.Shape.AsSpan().SequenceEqual(p.Shape))
+                throw new CheckpointException(name, $"the EMA state holds shape {Layout.Format(source.Shape)} for a parameter of shape {Layout.Format(p.Shape)}.");
+        }
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var source = state[_parameters[i].Name];
+            if (_shadow[i] is float[] f) source.ToArray<float>().CopyTo(f, 0);
+            else source.ToArray<double>().CopyTo((double[])_shadow[i], 0);
+        }
+    }
+
     private void Swap()
     {
         for (int i = 0; i < _parameters.Count; i++)

@@ -1,0 +1,31 @@
+using GsdmCore.Problems;
+
+namespace GsdmCore.Diffusion.Training;
+
+/// <summary>Draws samples of a problem's flat data from a denoiser, conditioned on a batch's observations.</summary>
+public static class ProblemSampling
+{
+    /// <summary>
+    /// One sample per datum of <paramref name="conditioning"/> [batch, width]: the observed features of each datum (its
+    /// <see cref="ProblemBatch.ObservedFeatures"/>) are fixed to its data, the rest is drawn by the sampler of
+    /// <paramref name="options"/> (default: DDIM, 20 steps). Runs without gradients; the result belongs to the caller's
+    /// tensor scope. Pass it to <see cref="IProblem.Evaluate"/> with the same batch for the metrics.
+    /// </summary>
+    public static Tensor Sample(IDenoiser denoiser, GaussianDiffusion diffusion, ProblemBatch conditioning, SamplingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(diffusion);
+        ArgumentNullException.ThrowIfNull(conditioning);
+        options ??= new SamplingOptions();
+        options.Validate();
+        var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
+        var data = conditioning.Data.To(dtype);
+        var observation = new Observation(conditioning.ObservedFeatures.To(dtype), data);
+        var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
+        var noise = new GeneratorNoise(new Generator(options.Seed));
+        int[] shape = [conditioning.Size, conditioning.Graph.Features.Width];
+        return options.Kind == SamplerKind.Ddpm
+            ? new DdpmSampler(diffusion).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype)
+            : new DdimSampler(diffusion, options.Eta).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype);
+    }
+}
