@@ -38,6 +38,11 @@ public sealed class GsdmTrainer
     public GsdmDenoiser Model { get; }
     /// <summary>The diffusion process.</summary>
     public GaussianDiffusion Diffusion { get; }
+    /// <summary>
+    /// The categorical process of the categorical nodes when <see cref="TrainerOptions.Diffusion"/> is Multinomial or
+    /// Absorbing (its continuous part is <see cref="Diffusion"/>), else null.
+    /// </summary>
+    public CategoricalDiffusion? Categorical { get; }
     /// <summary>The optimiser.</summary>
     public Adam Optimizer { get; }
     /// <summary>The moving average of the weights (used for sampling).</summary>
@@ -76,6 +81,9 @@ public sealed class GsdmTrainer
         Options = options ?? new TrainerOptions();
         Options.Validate();
         Diffusion = diffusion ?? GaussianDiffusion.Default();
+        if (Options.Diffusion != DiffusionKind.Gaussian)
+            Categorical = new CategoricalDiffusion(Options.Diffusion, CategoricalDiffusion.LayoutOf(problem.Graph),
+                CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps), Diffusion, Options.HybridWeight);
         Model = new GsdmDenoiser(problem.Graph, model);
         Optimizer = new Adam(Model.Parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps);
         Ema = new ExponentialMovingAverage(Model, Options.EmaDecay);
@@ -118,7 +126,9 @@ public sealed class GsdmTrainer
             var t = TimestepSampling.Antithetic(x0.Dim(0), Diffusion.Timesteps, generator);
             var mask = batch.ObservedFeatures.To(x0.DType);
             Optimizer.ZeroGrad();
-            var lossTensor = Diffusion.Loss(Model, x0, t, noise, mask);
+            var lossTensor = Categorical is null
+                ? Diffusion.Loss(Model, x0, t, noise, mask)
+                : Categorical.Loss(Model, x0, t.Select(s => s + 1).ToArray(), Tensor.Rand(x0.Shape, generator, x0.DType), noise, mask);
             loss = lossTensor.Item();
             if (!double.IsFinite(loss)) Diverged(loss, double.NaN);
             lossTensor.Backward();
@@ -166,19 +176,24 @@ public sealed class GsdmTrainer
         {
             batch ??= ValidationData?.Invoke() ?? Problem.Sample(Options.ValidationBatch, Options.ValidationSeed);
             using (Ema.Apply())
-                metrics = Problem.Evaluate(ProblemSampling.Sample(Model, Diffusion, batch, Options.ValidationSampling), batch);
+                metrics = Problem.Evaluate(SampleWith(batch, Options.ValidationSampling), batch);
         }
         var result = new ValidationResult(Step, metrics, clock.Elapsed.TotalSeconds);
         Validated?.Invoke(result);
         return result;
     }
 
-    /// <summary>Draws samples for <paramref name="conditioning"/> with the EMA weights (see <see cref="ProblemSampling.Sample"/>).</summary>
+    /// <summary>Draws samples for <paramref name="conditioning"/> with the EMA weights (see <see cref="ProblemSampling"/>).</summary>
     public Tensor Sample(ProblemBatch conditioning, SamplingOptions? options = null)
     {
         using (Ema.Apply())
-            return ProblemSampling.Sample(Model, Diffusion, conditioning, options ?? Options.ValidationSampling);
+            return SampleWith(conditioning, options ?? Options.ValidationSampling);
     }
+
+    private Tensor SampleWith(ProblemBatch conditioning, SamplingOptions options) =>
+        Categorical is null
+            ? ProblemSampling.Sample(Model, Diffusion, conditioning, options)
+            : ProblemSampling.Sample(Model, Categorical, conditioning, options);
 
     /// <summary>Writes a <see cref="TrainerCheckpoint"/> of the current state to <paramref name="path"/> (atomically).</summary>
     public void SaveCheckpoint(string path)

@@ -28,4 +28,24 @@ public static class ProblemSampling
             ? new DdpmSampler(diffusion).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype)
             : new DdimSampler(diffusion, options.Eta).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype);
     }
+
+    /// <summary>
+    /// As <see cref="Sample(IDenoiser, GaussianDiffusion, ProblemBatch, SamplingOptions?)"/> for a categorical process: its
+    /// ancestral sampler on a uniform strided schedule of <see cref="SamplingOptions.Steps"/> steps, every draw from
+    /// <see cref="SamplingOptions.Seed"/> (<see cref="SamplingOptions.Kind"/> and <see cref="SamplingOptions.Eta"/> are
+    /// not used).
+    /// </summary>
+    public static Tensor Sample(IDenoiser denoiser, CategoricalDiffusion diffusion, ProblemBatch conditioning, SamplingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(diffusion);
+        ArgumentNullException.ThrowIfNull(conditioning);
+        options ??= new SamplingOptions();
+        options.Validate();
+        var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
+        var data = conditioning.Data.To(dtype);
+        var observation = new Observation(conditioning.ObservedFeatures.To(dtype), data);
+        var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
+        return new CategoricalSampler(diffusion).Sample(denoiser, conditioning.Size, new Generator(options.Seed), observation, timesteps, dtype);
+    }
 }

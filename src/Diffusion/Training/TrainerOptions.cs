@@ -40,6 +40,16 @@ public sealed record TrainerOptions
     /// <summary>The checkpoint file (safetensors, overwritten atomically), or null for none.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// How categorical nodes are diffused: <see cref="DiffusionKind.Gaussian"/> (one-hot vectors in the Gaussian
+    /// diffusion, the reference), <see cref="DiffusionKind.Multinomial"/> or <see cref="DiffusionKind.Absorbing"/>
+    /// (a <see cref="CategoricalDiffusion"/> with the default schedule and the Gaussian process's T; continuous nodes stay
+    /// Gaussian). With a categorical process the validation sampler is its ancestral sampler.
+    /// </summary>
+    public DiffusionKind Diffusion { get; init; } = DiffusionKind.Gaussian;
+    /// <summary>D3PM's hybrid cross-entropy weight lambda of a categorical process (0: the pure bound).</summary>
+    public double HybridWeight { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -56,6 +66,8 @@ public sealed record TrainerOptions
         Require(LogEvery >= 0 && ValidateEvery >= 0 && CheckpointEvery >= 0, "LogEvery, ValidateEvery and CheckpointEvery cannot be negative.");
         Require(ValidationBatch >= 1, $"ValidationBatch must be at least 1, got {ValidationBatch}.");
         Require(CheckpointEvery == 0 || CheckpointPath is not null, "CheckpointEvery needs a CheckpointPath.");
+        Require(Enum.IsDefined(Diffusion), $"unknown diffusion kind {Diffusion}.");
+        Require(HybridWeight >= 0 && double.IsFinite(HybridWeight), $"HybridWeight must be a finite number >= 0, got {HybridWeight}.");
         ValidationSampling.Validate();
     }
 }
