@@ -1,0 +1,72 @@
+using GsdmCore.Cli.Errors;
+using GsdmCore.Diffusion;
+
+namespace GsdmCore.Cli.Settings;
+
+/// <summary>Parses the model choices of the command line: diffusion, node embeddings, attention kernel, device.</summary>
+public static class ModelChoices
+{
+    /// <summary>The diffusion processes the CLI can train today.</summary>
+    public const string Gaussian = "gaussian";
+
+    /// <summary>Checks <c>--diffusion</c>: only gaussian is available; multinomial (and others) are refused clearly.</summary>
+    public static string Diffusion(string? text)
+    {
+        string value = (text ?? Gaussian).Trim().ToLowerInvariant();
+        return value switch
+        {
+            Gaussian => value,
+            "multinomial" or "categorical" or "discrete" =>
+                throw new UsageException($"--diffusion {value} is not available yet: only 'gaussian' is implemented (multinomial diffusion arrives with a later issue)."),
+            _ => throw new UsageException($"unknown --diffusion '{text}'; use gaussian."),
+        };
+    }
+
+    /// <summary>Parses <c>--embeddings ie|ae|ee</c> (default EE).</summary>
+    public static EmbeddingVariant Embeddings(string? text) => (text ?? "ee").Trim().ToLowerInvariant() switch
+    {
+        "ie" or "independent" => EmbeddingVariant.Independent,
+        "ae" or "array" => EmbeddingVariant.Array,
+        "ee" or "exchangeable" => EmbeddingVariant.Exchangeable,
+        _ => throw new UsageException($"unknown --embeddings '{text}'; use ie (independent), ae (array) or ee (exchangeable)."),
+    };
+
+    /// <summary>The short name of an embedding variant.</summary>
+    public static string Name(EmbeddingVariant variant) => variant switch
+    {
+        EmbeddingVariant.Independent => "ie",
+        EmbeddingVariant.Array => "ae",
+        _ => "ee",
+    };
+
+    /// <summary>Parses <c>--attention sparse|dense|masked|linear</c> (default sparse).</summary>
+    public static AttentionKind Attention(string? text) => (text ?? "sparse").Trim().ToLowerInvariant() switch
+    {
+        "sparse" => AttentionKind.Sparse,
+        "dense" => AttentionKind.Dense,
+        "masked" or "masked-dense" => AttentionKind.MaskedDense,
+        "linear" => AttentionKind.Linear,
+        _ => throw new UsageException($"unknown --attention '{text}'; use sparse, dense, masked or linear."),
+    };
+
+    /// <summary>The short name of an attention kind.</summary>
+    public static string Name(AttentionKind kind) => kind switch
+    {
+        AttentionKind.MaskedDense => "masked",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>
+    /// Checks <c>--device</c>: cpu runs; cuda (or cuda:N) without a GPU raises the device error; with a GPU it is refused
+    /// too, because the GSDM network's fused sparse attention and the trainer run on the CPU for now.
+    /// </summary>
+    public static void Device(string? text)
+    {
+        string value = (text ?? "cpu").Trim().ToLowerInvariant();
+        if (value != "cpu" && value != "cuda" && !value.StartsWith("cuda:", StringComparison.Ordinal))
+            throw new UsageException($"unknown --device '{text}'; use cpu or cuda (cuda:N for GPU N).");
+        var device = GsdmCore.Device.Parse(value); // no GPU: TensorDeviceException with the driver's reason
+        if (device.Kind != DeviceKind.Cpu)
+            throw new UsageException($"--device {value}: a GPU is present, but GSDM training and sampling run on the CPU for now (the trainer does not move the network to a device yet); use --device cpu.");
+    }
+}
