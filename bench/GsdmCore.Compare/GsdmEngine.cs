@@ -1,0 +1,69 @@
+using GsdmCore.Autograd;
+using GsdmCore.Diffusion;
+using GsdmCore.Nn;
+
+namespace GsdmCore.Compare;
+
+/// <summary>GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: everything inside one TensorScope.</summary>
+internal sealed class GsdmEngine : IEngine
+{
+    private readonly GaussianDiffusion _diffusion;
+    private readonly Adam _adam;
+    private readonly ExponentialMovingAverage _ema;
+    private readonly Tensor _x0, _noise, _mask;
+    private readonly int[] _t;
+    private readonly Tensor _sampleXt, _sampleT, _sampleMask, _sampleValues;
+
+    public GsdmDenoiser Model { get; }
+    public string Name => "gsdm";
+    public long ParameterCount => Model.Parameters().Sum(p => (long)p.Count);
+
+    public GsdmEngine(CompiledGraph graph, GsdmDenoiserConfig config, GaussianDiffusion diffusion, StepInputs train, StepInputs sample)
+    {
+        _diffusion = diffusion;
+        Model = new GsdmDenoiser(graph, config);
+        _adam = new Adam(Model.Parameters(), Hyper.LearningRate, Hyper.Beta1, Hyper.Beta2, Hyper.Eps);
+        _ema = new ExponentialMovingAverage(Model, Hyper.EmaDecay);
+        using (TensorScope.Suspend())
+        {
+            int[] shape = [train.Batch, train.Width];
+            _x0 = Tensor.FromArray(train.X0, shape);
+            _noise = Tensor.FromArray(train.Noise, shape);
+            _mask = Tensor.FromArray(train.Mask, shape);
+            _t = train.T;
+            int[] sampleShape = [sample.Batch, sample.Width];
+            _sampleXt = Tensor.FromArray(sample.ClampedXt(), sampleShape);
+            _sampleT = GaussianDiffusion.TimestepTensor(sample.T);
+            _sampleMask = Tensor.FromArray(sample.Mask, sampleShape);
+            _sampleValues = Tensor.FromArray(sample.X0, sampleShape);
+        }
+    }
+
+    public double TrainStep()
+    {
+        using var scope = TensorScope.Begin();
+        _adam.ZeroGrad();
+        var loss = _diffusion.Loss(Model, _x0, _t, _noise, _mask);
+        double value = loss.Item();
+        loss.Backward();
+        GradClipping.ClipGradNorm(Model.Parameters(), Hyper.Clip);
+        _adam.Step();
+        _ema.Update();
+        _adam.ZeroGrad();
+        return value;
+    }
+
+    public float[]? SampleStep(bool copyOut = false)
+    {
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.Disable();
+        var x0 = Model.Predict(_sampleXt, _sampleT, _sampleMask, _sampleValues);
+        return copyOut ? x0.ToArray<float>() : null;
+    }
+
+    /// <summary>The training-batch tensors, for the profiler.</summary>
+    internal (Tensor X0, Tensor Noise, Tensor Mask, int[] T, GaussianDiffusion Diffusion, Adam Adam, ExponentialMovingAverage Ema) Parts =>
+        (_x0, _noise, _mask, _t, _diffusion, _adam, _ema);
+
+    public void Dispose() { }
+}
