@@ -49,8 +49,8 @@ public sealed class BadInputTests(TrainedRunFixture run)
         AssertBadInput(Gsdm("train", "--problem", "sorting", "--block", "2x2"), "--block does not apply to sorting");
 
     [Fact]
-    public void Multinomial_diffusion_is_refused_clearly() =>
-        AssertBadInput(Gsdm("train", "--problem", "sudoku", "--diffusion", "multinomial"), "not available yet");
+    public void Unknown_diffusion_is_refused_clearly() =>
+        AssertBadInput(Gsdm("train", "--problem", "sudoku", "--diffusion", "poisson"), "unknown --diffusion");
 
     [Fact]
     public void A_missing_checkpoint_is_refused() =>

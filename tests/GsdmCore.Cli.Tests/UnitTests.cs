@@ -71,7 +71,9 @@ public sealed class UnitTests
     {
         Assert.Equal(Diffusion.EmbeddingVariant.Array, ModelChoices.Embeddings("ae"));
         Assert.Equal(Diffusion.AttentionKind.MaskedDense, ModelChoices.Attention("masked"));
-        Assert.Contains("later", Assert.Throws<UsageException>(() => ModelChoices.Diffusion("multinomial")).Message);
+        Assert.Equal(DiffusionKind.Multinomial, ModelChoices.Diffusion("multinomial"));
+        Assert.Equal(DiffusionKind.Absorbing, ModelChoices.Diffusion("absorbing"));
+        Assert.Contains("unknown --diffusion", Assert.Throws<UsageException>(() => ModelChoices.Diffusion("poisson")).Message);
         Assert.Throws<UsageException>(() => ModelChoices.Attention("global"));
         Assert.Throws<UsageException>(() => ProblemSpec.ParseBlock("3by3"));
     }

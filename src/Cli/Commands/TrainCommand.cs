@@ -36,7 +36,7 @@ public static class TrainCommand
         ModelSummary.Print(console, plan.Problem, plan.Trainer);
         if (plan.ResumedFrom is not null)
             console.MarkupLine($"[bold]resuming[/] {Markup.Escape(plan.ResumedFrom)} at step {plan.Trainer.Step}");
-        new RunInfo { ProblemName = plan.Problem.Name, Problem = plan.Spec }.Save(plan.Folder.RunInfoPath);
+        new RunInfo { ProblemName = plan.Problem.Name, Problem = plan.Spec, Diffusion = plan.Trainer.Options.Diffusion.ToString().ToLowerInvariant() }.Save(plan.Folder.RunInfoPath);
         if (plan.Trainer.Step >= plan.Budget.Steps)
             console.MarkupLine($"[yellow]already at step {plan.Trainer.Step} of {plan.Budget.Steps}; give a larger --steps to train on.[/]");
 

@@ -36,7 +36,7 @@ public static class ModelSummary
         console.MarkupLine($"[bold]graph[/]    {Markup.Escape(Graph(problem))}");
         console.MarkupLine($"[bold]network[/]  {Markup.Escape(Network(trainer.Model))}");
         string settings = string.Create(CultureInfo.InvariantCulture,
-            $"gaussian diffusion, batch {o.BatchSize}, lr {o.LearningRate:G3}, EMA {o.EmaDecay}, seed {o.Seed}, to step {o.Steps}");
+            $"{o.Diffusion.ToString().ToLowerInvariant()} diffusion, batch {o.BatchSize}, lr {o.LearningRate:G3}, EMA {o.EmaDecay}, seed {o.Seed}, to step {o.Steps}");
         console.MarkupLine($"[bold]training[/] {Markup.Escape(settings)}");
     }
 }

@@ -29,7 +29,7 @@ public sealed record RunInfo
     public required string ProblemName { get; init; }
     /// <summary>The problem and its size.</summary>
     public required ProblemSpec Problem { get; init; }
-    /// <summary>The diffusion process ("gaussian").</summary>
+    /// <summary>The diffusion process of the categorical nodes ("gaussian", "multinomial" or "absorbing"); the checkpoint holds the authoritative value.</summary>
     public string Diffusion { get; init; } = "gaussian";
 
     /// <summary>Writes the file.</summary>

@@ -6,21 +6,15 @@ namespace GsdmCore.Cli.Settings;
 /// <summary>Parses the model choices of the command line: diffusion, node embeddings, attention kernel, device.</summary>
 public static class ModelChoices
 {
-    /// <summary>The diffusion processes the CLI can train today.</summary>
-    public const string Gaussian = "gaussian";
-
-    /// <summary>Checks <c>--diffusion</c>: only gaussian is available; multinomial (and others) are refused clearly.</summary>
-    public static string Diffusion(string? text)
+    /// <summary>Parses <c>--diffusion gaussian|multinomial|absorbing</c> (default gaussian). Categorical nodes
+    /// follow the chosen process; continuous nodes always diffuse under Gaussian noise.</summary>
+    public static DiffusionKind Diffusion(string? text) => (text ?? "gaussian").Trim().ToLowerInvariant() switch
     {
-        string value = (text ?? Gaussian).Trim().ToLowerInvariant();
-        return value switch
-        {
-            Gaussian => value,
-            "multinomial" or "categorical" or "discrete" =>
-                throw new UsageException($"--diffusion {value} is not available yet: only 'gaussian' is implemented (multinomial diffusion arrives with a later issue)."),
-            _ => throw new UsageException($"unknown --diffusion '{text}'; use gaussian."),
-        };
-    }
+        "gaussian" => DiffusionKind.Gaussian,
+        "multinomial" or "uniform" => DiffusionKind.Multinomial,
+        "absorbing" or "mask" => DiffusionKind.Absorbing,
+        _ => throw new UsageException($"unknown --diffusion '{text}'; use gaussian, multinomial or absorbing."),
+    };
 
     /// <summary>Parses <c>--embeddings ie|ae|ee</c> (default EE).</summary>
     public static EmbeddingVariant Embeddings(string? text) => (text ?? "ee").Trim().ToLowerInvariant() switch

@@ -9,7 +9,7 @@ public sealed class TrainOptions
     /// <summary>Problem and size.</summary>
     public ProblemOptions Problem { get; } = new();
     /// <summary>--diffusion.</summary>
-    public Option<string?> Diffusion { get; } = new("--diffusion") { Description = "Diffusion process: gaussian (multinomial arrives later).", HelpName = "gaussian" };
+    public Option<string?> Diffusion { get; } = new("--diffusion") { Description = "Process for categorical nodes: gaussian (one-hot, as the paper), multinomial or absorbing.", HelpName = "gaussian|multinomial|absorbing" };
     /// <summary>--embeddings.</summary>
     public Option<string?> Embeddings { get; } = new("--embeddings") { Description = "Node embeddings: ie (independent), ae (array + index code) or ee (exchangeable, default).", HelpName = "ie|ae|ee" };
     /// <summary>--attention.</summary>
@@ -52,7 +52,7 @@ public sealed class TrainOptions
         Problem.All.Concat<Option>([Diffusion, Embeddings, Attention, Steps, Batch, Lr, Seed, Out, Device, EmbDim, Blocks, Heads, Ema, Preset, LogEvery, CheckpointEvery, TimeLimit]);
 
     /// <summary>The options that fix the network's architecture (refused on --resume).</summary>
-    public IEnumerable<Option> Architecture => [Embeddings, Attention, EmbDim, Blocks, Heads, Preset];
+    public IEnumerable<Option> Architecture => [Diffusion, Embeddings, Attention, EmbDim, Blocks, Heads, Preset];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -22,7 +22,6 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
         config?.RequireKnownKeys(options.Configurable.Select(SettingSource.Key).ToArray());
         var source = new SettingSource(parse, config);
         ModelChoices.Device(source.String(options.Device));
-        ModelChoices.Diffusion(source.String(options.Diffusion));
         double? timeLimit = source.Double(options.TimeLimit);
         if (timeLimit is <= 0) throw new UsageException($"--time-limit must be a positive number of seconds, got {timeLimit}.");
         var limit = timeLimit is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
@@ -46,7 +45,7 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
             Seed = seed ?? model.Seed,
         };
         var folder = RunFolder.Create(s.String(o.Out) ?? Path.Combine("runs", problem.Name));
-        trainer = Adjust(trainer, o, s, folder) with { Seed = seed ?? trainer.Seed };
+        trainer = Adjust(trainer, o, s, folder) with { Seed = seed ?? trainer.Seed, Diffusion = ModelChoices.Diffusion(s.String(o.Diffusion)) };
         Validate(model.Validate);
         Validate(trainer.Validate);
         return new TrainPlan(spec, problem, new GsdmTrainer(problem, model, trainer), folder, new TrainingBudget(trainer.Steps, limit), null);
