@@ -71,8 +71,8 @@ public sealed class UnitTests
     {
         Assert.Equal(Diffusion.EmbeddingVariant.Array, ModelChoices.Embeddings("ae"));
         Assert.Equal(Diffusion.AttentionKind.MaskedDense, ModelChoices.Attention("masked"));
-        Assert.Equal(DiffusionKind.Multinomial, ModelChoices.Diffusion("multinomial"));
-        Assert.Equal(DiffusionKind.Absorbing, ModelChoices.Diffusion("absorbing"));
+        Assert.Equal(Diffusion.DiffusionKind.Multinomial, ModelChoices.Diffusion("multinomial"));
+        Assert.Equal(Diffusion.DiffusionKind.Absorbing, ModelChoices.Diffusion("absorbing"));
         Assert.Contains("unknown --diffusion", Assert.Throws<UsageException>(() => ModelChoices.Diffusion("poisson")).Message);
         Assert.Throws<UsageException>(() => ModelChoices.Attention("global"));
         Assert.Throws<UsageException>(() => ProblemSpec.ParseBlock("3by3"));
