@@ -2,6 +2,15 @@ using GsdmCore.Backends;
 
 namespace GsdmCore;
 
+/// <summary>Lower-case names of an op enum's values (for messages), made once rather than per call.</summary>
+internal static class OpName<TOp> where TOp : struct, Enum
+{
+    private static readonly Dictionary<TOp, string> Names =
+        Enum.GetValues<TOp>().Distinct().ToDictionary(v => v, v => v.ToString().ToLowerInvariant());
+
+    public static string Of(TOp op) => Names.TryGetValue(op, out var name) ? name : op.ToString().ToLowerInvariant();
+}
+
 /// <summary>Every shape, dtype and device check of the op façade; the messages name op, shapes and fix.</summary>
 internal static class Checks
 {
@@ -19,11 +28,29 @@ internal static class Checks
     /// <summary>Normalises and de-duplicates a set of axes; empty means all axes.</summary>
     public static int[] Axes(string op, int[]? axes, int rank)
     {
-        if (axes == null || axes.Length == 0) return Enumerable.Range(0, rank).ToArray();
-        var result = axes.Select(a => Axis(op, a, rank)).ToArray();
-        if (result.Distinct().Count() != result.Length)
-            throw new TensorShapeException(op, $"axes [{string.Join(", ", axes)}] name the same axis twice.");
+        if (axes == null || axes.Length == 0) return Iota(rank);
+        var result = new int[axes.Length];
+        for (int i = 0; i < axes.Length; i++) result[i] = Axis(op, axes[i], rank);
         Array.Sort(result);
+        for (int i = 1; i < result.Length; i++)
+            if (result[i] == result[i - 1])
+                throw new TensorShapeException(op, $"axes [{string.Join(", ", axes)}] name the same axis twice.");
+        return result;
+    }
+
+    /// <summary>0, 1, ..., count - 1.</summary>
+    public static int[] Iota(int count)
+    {
+        var result = new int[count];
+        for (int i = 0; i < count; i++) result[i] = i;
+        return result;
+    }
+
+    /// <summary>The entries of <paramref name="values"/> at <paramref name="positions"/>, in that order.</summary>
+    public static int[] Pick(int[] values, ReadOnlySpan<int> positions)
+    {
+        var result = new int[positions.Length];
+        for (int i = 0; i < positions.Length; i++) result[i] = values[positions[i]];
         return result;
     }
 

@@ -6,7 +6,7 @@ public sealed partial class Tensor
 {
     private Tensor Unary(UnaryOp op)
     {
-        Checks.Float(op.ToString().ToLowerInvariant(), this);
+        Checks.Float(OpName<UnaryOp>.Of(op), this);
         var y = Empty(Layout.Shape, DType, Device);
         Backend.Unary(op, Buffer, Layout, y.Buffer);
         return y.Recorded(OpKind.Unary, op, this);
@@ -56,7 +56,7 @@ public sealed partial class Tensor
 
     private static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
     {
-        string name = op.ToString().ToLowerInvariant();
+        string name = OpName<BinaryOp>.Of(op);
         Checks.SameDevice(name, a, b);
         Checks.SameDType(name, a, b);
         Checks.Float(name, a);

@@ -107,12 +107,14 @@ public sealed partial class Tensor
         {
             Checks.SameDType(op, first, p);
             Checks.SameDevice(op, first, p);
-            bool fits = p.Rank == first.Rank && Enumerable.Range(0, first.Rank).All(d => d == a || p.Layout.Shape[d] == first.Layout.Shape[d]);
+            bool fits = p.Rank == first.Rank;
+            for (int d = 0; d < first.Rank && fits; d++) fits = d == a || p.Layout.Shape[d] == first.Layout.Shape[d];
             if (!fits)
                 throw new TensorShapeException(op, $"{Checks.S(first.Layout.Shape)} and {Checks.S(p.Layout.Shape)} differ on an axis other than {a}.");
         }
         var shape = first.Shape;
-        shape[a] = parts.Sum(p => p.Layout.Shape[a]);
+        shape[a] = 0;
+        foreach (var p in parts) shape[a] += p.Layout.Shape[a];
         var y = Empty(shape, first.DType, first.Device);
         int at = 0;
         foreach (var p in parts)

@@ -89,12 +89,13 @@ public sealed partial class Tensor
         string op = log ? "log_softmax" : "softmax";
         Checks.Float(op, this);
         int a = Checks.Axis(op, axis, Rank);
-        var order = Enumerable.Range(0, Rank).ToArray();
+        var order = Checks.Iota(Rank);
         (order[a], order[^1]) = (order[^1], order[a]);
-        var moved = new Layout(order.Select(i => Layout.Shape[i]).ToArray(), order.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset);
+        var moved = new Layout(Checks.Pick(Layout.Shape, order), Checks.Pick(Layout.Strides, order), Layout.Offset);
         var y = Empty(moved.Shape, DType, Device);
         if (y.Count > 0) Backend.Softmax(Buffer, moved, log, y.Buffer);
-        var back = new Layout(order.Select(i => y.Layout.Shape[i]).ToArray(), order.Select(i => y.Layout.Strides[i]).ToArray(), 0);
+        // The swap is its own inverse.
+        var back = new Layout(Checks.Pick(y.Layout.Shape, order), Checks.Pick(y.Layout.Strides, order), 0);
         return y.WithLayout(back).Recorded(log ? OpKind.LogSoftmax : OpKind.Softmax, a, this);
     }
 }

@@ -43,17 +43,23 @@ public sealed partial class Tensor
     {
         if (order.Length != Rank)
             throw new TensorShapeException("permute", $"order [{string.Join(", ", order)}] has {order.Length} axes, the tensor {Checks.S(Layout.Shape)} has {Rank}.");
-        var axes = order.Select(a => Checks.Axis("permute", a, Rank)).ToArray();
-        if (axes.Distinct().Count() != Rank)
-            throw new TensorShapeException("permute", $"order [{string.Join(", ", order)}] is not a permutation of 0..{Rank - 1}.");
-        var layout = new Layout(axes.Select(a => Layout.Shape[a]).ToArray(), axes.Select(a => Layout.Strides[a]).ToArray(), Layout.Offset);
+        var axes = new int[Rank];
+        Span<bool> seen = stackalloc bool[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            axes[i] = Checks.Axis("permute", order[i], Rank);
+            if (seen[axes[i]])
+                throw new TensorShapeException("permute", $"order [{string.Join(", ", order)}] is not a permutation of 0..{Rank - 1}.");
+            seen[axes[i]] = true;
+        }
+        var layout = new Layout(Checks.Pick(Layout.Shape, axes), Checks.Pick(Layout.Strides, axes), Layout.Offset);
         return WithLayout(layout).Recorded(OpKind.Permute, axes, this);
     }
 
     /// <summary>Swaps two axes. A view.</summary>
     public Tensor Transpose(int axis0, int axis1)
     {
-        var order = Enumerable.Range(0, Rank).ToArray();
+        var order = Checks.Iota(Rank);
         int a = Checks.Axis("transpose", axis0, Rank), b = Checks.Axis("transpose", axis1, Rank);
         (order[a], order[b]) = (order[b], order[a]);
         return Permute(order);
@@ -91,27 +97,53 @@ public sealed partial class Tensor
         int a = Checks.Axis("squeeze", axis, Rank);
         if (Layout.Shape[a] != 1)
             throw new TensorShapeException("squeeze", $"axis {a} of {Checks.S(Layout.Shape)} has extent {Layout.Shape[a]}, not 1.");
-        var layout = new Layout(Layout.Shape.Where((_, i) => i != a).ToArray(), Layout.Strides.Where((_, i) => i != a).ToArray(), Layout.Offset);
-        return WithLayout(layout).Recorded(OpKind.Reshape, null, this);
+        return WithLayout(WithoutAxes(a, a + 1)).Recorded(OpKind.Reshape, null, this);
     }
 
     /// <summary>Removes every axis of extent 1. A view.</summary>
     public Tensor Squeeze()
     {
-        var keep = Enumerable.Range(0, Rank).Where(i => Layout.Shape[i] != 1).ToArray();
-        var layout = new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset);
+        Span<int> keep = stackalloc int[Rank];
+        int kept = 0;
+        for (int i = 0; i < Rank; i++)
+            if (Layout.Shape[i] != 1) keep[kept++] = i;
+        var layout = new Layout(Checks.Pick(Layout.Shape, keep[..kept]), Checks.Pick(Layout.Strides, keep[..kept]), Layout.Offset);
         return WithLayout(layout).Recorded(OpKind.Reshape, null, this);
+    }
+
+    /// <summary>This layout without the axes in [from, to).</summary>
+    private Layout WithoutAxes(int from, int to)
+    {
+        int removed = to - from;
+        var shape = new int[Rank - removed];
+        var strides = new int[Rank - removed];
+        for (int i = 0, j = 0; i < Rank; i++)
+        {
+            if (i >= from && i < to) continue;
+            shape[j] = Layout.Shape[i];
+            strides[j++] = Layout.Strides[i];
+        }
+        return new Layout(shape, strides, Layout.Offset);
     }
 
     /// <summary>Inserts an axis of extent 1 at <paramref name="axis"/> (0..Rank; negative counts from the end). A view.</summary>
     public Tensor Unsqueeze(int axis)
     {
         int a = Checks.Axis("unsqueeze", axis, Rank + 1);
-        var shape = Layout.Shape.ToList();
-        var strides = Layout.Strides.ToList();
-        shape.Insert(a, 1);
-        strides.Insert(a, a < Rank ? Layout.Strides[a] * Layout.Shape[a] : 1);
-        return WithLayout(new Layout(shape.ToArray(), strides.ToArray(), Layout.Offset)).Recorded(OpKind.Reshape, null, this);
+        var shape = new int[Rank + 1];
+        var strides = new int[Rank + 1];
+        for (int i = 0, j = 0; i <= Rank; i++)
+        {
+            if (i == a)
+            {
+                shape[i] = 1;
+                strides[i] = a < Rank ? Layout.Strides[a] * Layout.Shape[a] : 1;
+                continue;
+            }
+            shape[i] = Layout.Shape[j];
+            strides[i] = Layout.Strides[j++];
+        }
+        return WithLayout(new Layout(shape, strides, Layout.Offset)).Recorded(OpKind.Reshape, null, this);
     }
 
     /// <summary>Broadcasts to <paramref name="shape"/> (extent-1 axes and new leading axes repeat with stride 0). A view.</summary>

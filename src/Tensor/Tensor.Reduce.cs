@@ -7,15 +7,18 @@ public sealed partial class Tensor
     /// <summary>Moves the reduced axes last (a view) and runs the backend's reduction; shape of kept axes.</summary>
     private Tensor ReduceRaw(string op, ReduceOp kind, int[] axes, bool keepDim, DType outType)
     {
-        var kept = Enumerable.Range(0, Rank).Where(a => Array.IndexOf(axes, a) < 0).ToArray();
-        if (kind != ReduceOp.Sum && axes.Any(a => Layout.Shape[a] == 0))
-            throw new TensorShapeException(op, $"cannot reduce an empty axis of {Checks.S(Layout.Shape)}.");
-        var moved = new Layout(
-            kept.Concat(axes).Select(a => Layout.Shape[a]).ToArray(),
-            kept.Concat(axes).Select(a => Layout.Strides[a]).ToArray(),
-            Layout.Offset);
-        var y = Empty(kept.Select(a => Layout.Shape[a]).ToArray(), outType, Device);
-        if (Layout.ShapeCount(moved.Shape.AsSpan(kept.Length)) == 0) Backend.Fill(y.Buffer, y.Layout, 0);
+        // Kept axes first, then the reduced ones (axes is sorted and distinct).
+        Span<int> order = stackalloc int[Rank];
+        int kept = 0;
+        for (int a = 0; a < Rank; a++)
+            if (Array.IndexOf(axes, a) < 0) order[kept++] = a;
+        axes.CopyTo(order[kept..]);
+        if (kind != ReduceOp.Sum)
+            foreach (var a in axes)
+                if (Layout.Shape[a] == 0) throw new TensorShapeException(op, $"cannot reduce an empty axis of {Checks.S(Layout.Shape)}.");
+        var moved = new Layout(Checks.Pick(Layout.Shape, order), Checks.Pick(Layout.Strides, order), Layout.Offset);
+        var y = Empty(Checks.Pick(Layout.Shape, order[..kept]), outType, Device);
+        if (Layout.ShapeCount(moved.Shape.AsSpan(kept)) == 0) Backend.Fill(y.Buffer, y.Layout, 0);
         else Backend.Reduce(kind, Buffer, moved, axes.Length, y.Buffer);
         return keepDim ? y.WithLayout(Layout.Contiguous(KeptShape(axes))) : y;
     }
@@ -43,8 +46,15 @@ public sealed partial class Tensor
     public Tensor Mean(int[]? axes = null, bool keepDim = false)
     {
         var ax = Checks.Axes("mean", axes, Rank);
-        int n = ax.Aggregate(1, (p, a) => p * Layout.Shape[a]);
+        int n = ReducedCount(ax);
         return Sum(ax, keepDim) / n;
+    }
+
+    private int ReducedCount(int[] axes)
+    {
+        int n = 1;
+        foreach (var a in axes) n *= Layout.Shape[a];
+        return n;
     }
 
     /// <summary>Mean over one axis.</summary>
@@ -54,7 +64,7 @@ public sealed partial class Tensor
     public Tensor Var(int[]? axes = null, bool keepDim = false, int correction = 1)
     {
         var ax = Checks.Axes("var", axes, Rank);
-        int n = ax.Aggregate(1, (p, a) => p * Layout.Shape[a]);
+        int n = ReducedCount(ax);
         if (n - correction <= 0)
             throw new TensorShapeException("var", $"{n} elements per reduction with correction {correction} leave no degrees of freedom ({Checks.S(Layout.Shape)}, axes [{string.Join(", ", ax)}]).");
         var centred = this - Mean(ax, keepDim: true);

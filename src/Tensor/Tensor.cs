@@ -75,13 +75,14 @@ public sealed partial class Tensor
     public Tensor Detach() => new(Buffer, Layout, Device);
 
     /// <summary>Records <paramref name="kind"/> as the producer of this tensor when the inputs call for it.</summary>
-    internal Tensor Recorded(OpKind kind, object? attr, params Tensor[] inputs)
+    internal Tensor Recorded(OpKind kind, object? attr, params ReadOnlySpan<Tensor> inputs)
     {
         if (!GradMode.IsEnabled) return this;
         foreach (var input in inputs)
         {
             if (!input.RequiresGrad) continue;
-            Node = new GradNode(kind, inputs, attr, this);
+            // The inputs array is made only for a recorded op: unrecorded ops (backward, GradMode.Disable) allocate none.
+            Node = new GradNode(kind, inputs.ToArray(), attr, this);
             _requiresGrad = true;
             break;
         }
@@ -89,7 +90,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Records a fused op with its own backward rule (used by layers that fuse kernels).</summary>
-    public Tensor RecordCustom(ICustomGrad rule, params Tensor[] inputs) => Recorded(OpKind.Custom, rule, inputs);
+    public Tensor RecordCustom(ICustomGrad rule, params ReadOnlySpan<Tensor> inputs) => Recorded(OpKind.Custom, rule, inputs);
 
     /// <summary>
     /// A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/> whose contents are

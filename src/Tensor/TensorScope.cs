@@ -20,12 +20,19 @@ public sealed class TensorScope : IDisposable
 {
     [ThreadStatic] private static TensorScope? _current;
     [ThreadStatic] private static int _suspended;
+    // The list of the last disposed scope, reused by the next one: a loop of steps does not regrow it every step.
+    [ThreadStatic] private static List<IBuffer>? _spare;
 
     private readonly TensorScope? _parent;
-    private readonly List<IBuffer> _owned = new();
+    private readonly List<IBuffer> _owned;
     private bool _disposed;
 
-    private TensorScope(TensorScope? parent) => _parent = parent;
+    private TensorScope(TensorScope? parent)
+    {
+        _parent = parent;
+        _owned = _spare ?? new List<IBuffer>();
+        _spare = null;
+    }
 
     /// <summary>Opens a scope nested in the current one (if any) on this thread.</summary>
     public static TensorScope Begin()
@@ -48,7 +55,7 @@ public sealed class TensorScope : IDisposable
     internal static void Track(IBuffer buffer) => Current?._owned.Add(buffer);
 
     /// <summary>Number of buffers this scope will release.</summary>
-    public int Count => _owned.Count;
+    public int Count => _disposed ? 0 : _owned.Count;
 
     /// <summary>
     /// Moves <paramref name="tensor"/>'s memory out of this scope into the enclosing one (or to the garbage
@@ -56,6 +63,7 @@ public sealed class TensorScope : IDisposable
     /// </summary>
     public Tensor Keep(Tensor tensor)
     {
+        if (_disposed) return tensor; // its list now belongs to a later scope
         int at = _owned.IndexOf(tensor.Buffer);
         if (at >= 0)
         {
@@ -92,6 +100,7 @@ public sealed class TensorScope : IDisposable
         _current = _parent;
         foreach (var buffer in _owned) buffer.Dispose();
         _owned.Clear();
+        _spare = _owned;
     }
 
     private sealed class Resume : IDisposable

@@ -10,22 +10,27 @@ namespace GsdmCore.Nn.Tests;
 
 public class SparseAttentionTests
 {
-    /// <summary>Runs both kernels on the same inputs and compares outputs and the gradients wrt q, k, v (F64).</summary>
-    private static void AssertMatchesMaskedDense(SparseGraph graph, int batch, int heads, int d, double? scale, ulong seed)
+    /// <summary>
+    /// Runs both kernels on the same inputs and compares outputs and the gradients wrt q, k, v (F64). With
+    /// <paramref name="nodeMajor"/> the inputs are [B, N, H, Dh] leaves viewed as [B, H, N, Dh], as the
+    /// attention block passes them (strided rows, node-major gradients).
+    /// </summary>
+    private static void AssertMatchesMaskedDense(SparseGraph graph, int batch, int heads, int d, double? scale, ulong seed, bool nodeMajor = false)
     {
         int n = graph.Nodes;
-        var shape = new[] { batch, heads, n, d };
+        var shape = nodeMajor ? new[] { batch, n, heads, d } : new[] { batch, heads, n, d };
         var q0 = TestGraphs.Randn(shape, seed);
         var k0 = TestGraphs.Randn(shape, seed + 1);
         var v0 = TestGraphs.Randn(shape, seed + 2);
-        var w = TestGraphs.Randn(shape, seed + 3);
+        var w = TestGraphs.Randn([batch, heads, n, d], seed + 3);
+        Tensor View(Tensor leaf) => nodeMajor ? leaf.Permute(0, 2, 1, 3) : leaf;
 
         (double[] Out, double[] Dq, double[] Dk, double[] Dv) Run(IAttentionKernel kernel)
         {
             var q = q0.Clone().RequireGrad();
             var k = k0.Clone().RequireGrad();
             var v = v0.Clone().RequireGrad();
-            var o = kernel.Forward(q, k, v);
+            var o = kernel.Forward(View(q), View(k), View(v));
             (o * w).Sum().Backward();
             return (o.ToArray<double>(), q.Grad!.ToArray<double>(), k.Grad!.ToArray<double>(), v.Grad!.ToArray<double>());
         }
@@ -64,6 +69,71 @@ public class SparseAttentionTests
         var graph = TestGraphs.Sudoku(2);
         AssertMatchesMaskedDense(graph, 2, 2, 16, null, 11);
         AssertMatchesMaskedDense(graph, 1, 2, 5, 1.0, 12);
+    }
+
+    [Fact]
+    public void Sparse_equals_masked_dense_on_node_major_strided_views()
+    {
+        var graph = TestGraphs.Random(Enumerable.Repeat(7, 40).ToArray(), 5);
+        AssertMatchesMaskedDense(graph, 2, 3, 16, null, 21, nodeMajor: true);
+        AssertMatchesMaskedDense(graph, 1, 2, 5, 1.0, 22, nodeMajor: true);
+    }
+
+    [Fact]
+    public void Sparse_equals_masked_dense_on_a_larger_graph_of_degree_21()
+    {
+        var graph = TestGraphs.Random(Enumerable.Repeat(21, 200).ToArray(), 9);
+        AssertMatchesMaskedDense(graph, 2, 2, 16, null, 31);
+        AssertMatchesMaskedDense(graph, 1, 3, 9, null, 32, nodeMajor: true);
+    }
+
+    [Fact]
+    public void Float_and_double_kernels_agree()
+    {
+        // The F32 softmax uses its own vector exp; the F64 one the runtime's.
+        var graph = TestGraphs.Random(Enumerable.Range(0, 60).Select(i => 1 + i % 30).ToArray(), 4);
+        var inputs = Enumerable.Range(0, 4).Select(i => TestGraphs.Randn([2, 4, 60, 16], 40 + (ulong)i)).ToArray();
+        (double[] Out, double[] Dq, double[] Dk, double[] Dv) Run(DType dtype)
+        {
+            var q = inputs[0].To(dtype).Detach().RequireGrad();
+            var k = inputs[1].To(dtype).Detach().RequireGrad();
+            var v = inputs[2].To(dtype).Detach().RequireGrad();
+            var o = new SparseAttention(graph).Forward(q * 3.0, k, v);
+            (o * inputs[3].To(dtype)).Sum().Backward();
+            return (o.ToArray<double>(), q.Grad!.ToArray<double>(), k.Grad!.ToArray<double>(), v.Grad!.ToArray<double>());
+        }
+        var f32 = Run(DType.F32);
+        var f64 = Run(DType.F64);
+        AssertClose(f64.Out, f32.Out, "output", 2e-5);
+        AssertClose(f64.Dq, f32.Dq, "dq", 2e-5);
+        AssertClose(f64.Dk, f32.Dk, "dk", 2e-5);
+        AssertClose(f64.Dv, f32.Dv, "dv", 2e-5);
+    }
+
+    [Fact]
+    public void Float_vector_exp_is_within_one_ulp_on_the_softmax_range()
+    {
+        var rng = new Random(3);
+        var x = new float[8];
+        double worst = 0;
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            for (int i = 0; i < x.Length; i++)
+                x[i] = trial % 2 == 0 ? -87.3f * (float)rng.NextDouble() : -(float)rng.NextDouble() * (float)Math.Pow(2, -rng.Next(24));
+            var y = SimdMath<float>.Exp(System.Runtime.Intrinsics.Vector256.Create(x));
+            for (int i = 0; i < x.Length; i++)
+            {
+                float want = (float)Math.Exp(x[i]);
+                worst = Math.Max(worst, Math.Abs(y[i] - Math.Exp(x[i])) / (MathF.BitIncrement(want) - want));
+            }
+        }
+        Assert.True(worst <= 1.0, $"worst error {worst:F3} ulp");
+        var special = SimdMath<float>.Exp(System.Runtime.Intrinsics.Vector256.Create(0f, -100f, float.NegativeInfinity, float.NaN, -1e-30f, -87.3f, -1f, -20f));
+        Assert.Equal(1f, special[0]);
+        Assert.Equal(0f, special[1]);
+        Assert.Equal(0f, special[2]);
+        Assert.True(float.IsNaN(special[3]));
+        Assert.Equal(1f, special[4]);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal static class AttentionChecks
     {
         if (q.Rank != 4)
             throw new TensorShapeException(op, $"q must be [batch, heads, nodes, head_dim], got {Layout.Format(q.Shape)}.");
-        if (!q.Shape.AsSpan().SequenceEqual(k.Shape) || !q.Shape.AsSpan().SequenceEqual(v.Shape))
+        if (!q.Layout.Shape.AsSpan().SequenceEqual(k.Layout.Shape) || !q.Layout.Shape.AsSpan().SequenceEqual(v.Layout.Shape))
             throw new TensorShapeException(op, $"q {Layout.Format(q.Shape)}, k {Layout.Format(k.Shape)} and v {Layout.Format(v.Shape)} must share one shape.");
         if (!q.DType.IsFloat() || k.DType != q.DType || v.DType != q.DType)
             throw new TensorDTypeException(op, $"q, k, v must share one float dtype, got {q.DType}, {k.DType}, {v.DType}.");

@@ -39,9 +39,25 @@ internal readonly struct HeadView<T> where T : unmanaged
         return t.Layout.Strides[3] == 1 || t.Dim(3) == 1 ? t : t.Contiguous();
     }
 
-    /// <summary>Zeros of [B, H, N, Dh] whose memory is ordered [B, N, H, Dh], so that merging heads back to [B, N, H*Dh] is free.</summary>
-    public static Tensor NodeMajorZeros(int b, int h, int n, int d, GsdmCore.Backends.DType dtype)
+    /// <summary>
+    /// An uninitialised [B, H, N, Dh] tensor (for outputs a kernel writes in full) whose memory is ordered
+    /// [B, N, H, Dh], so that merging heads back to [B, N, H*Dh] is free.
+    /// </summary>
+    public static Tensor NodeMajorEmpty(int b, int h, int n, int d, GsdmCore.Backends.DType dtype)
     {
-        using (GradMode.Disable()) return Tensor.Zeros([b, n, h, d], dtype).Permute(0, 2, 1, 3);
+        using (GradMode.Disable()) return Tensor.Empty([b, n, h, d], dtype).Permute(0, 2, 1, 3);
+    }
+
+    /// <summary>
+    /// An uninitialised [B, H, N, Dh] gradient laid out like <paramref name="input"/>: head-major (contiguous)
+    /// when the input is, otherwise node-major. Accumulating it into a leaf or flowing it back through the view
+    /// that made the input then copies nothing, or one contiguous block.
+    /// </summary>
+    public static Tensor EmptyLike(Tensor input)
+    {
+        var l = input.Layout;
+        if (l.Strides[1] >= l.Strides[2] * l.Shape[2] || l.Shape[1] == 1)
+            return Tensor.Empty([l.Shape[0], l.Shape[1], l.Shape[2], l.Shape[3]], input.DType);
+        return NodeMajorEmpty(l.Shape[0], l.Shape[1], l.Shape[2], l.Shape[3], input.DType);
     }
 }

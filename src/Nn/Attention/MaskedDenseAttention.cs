@@ -45,7 +45,9 @@ public sealed class MaskedDenseAttention : IAttentionKernel
                     if (_mask[i, j]) { allowed[i * n + j] = 1; any[i] = 1; }
                 fill[i] = any[i] == 1 ? double.NegativeInfinity : 0;
             }
-            c = (Tensor.FromArray(allowed, [n, n]).To(dtype), Tensor.FromArray(any, [n, 1]).To(dtype), Tensor.FromArray(fill, [n, 1]).To(dtype));
+            // Cached across calls, so never released by the caller's TensorScope.
+            using (TensorScope.Suspend())
+                c = (Tensor.FromArray(allowed, [n, n]).To(dtype), Tensor.FromArray(any, [n, 1]).To(dtype), Tensor.FromArray(fill, [n, 1]).To(dtype));
             _constants[dtype] = c;
             return c;
         }

@@ -9,7 +9,9 @@ namespace GsdmCore.Nn;
 /// softmax(scale * q_i.k_j) over them. A fused custom op with its own backward; it keeps one probability per
 /// (batch, head, edge) for the backward pass, so memory is O(B H nnz) and time O(B H nnz Dh) -- never a
 /// [B, H, N, maxDegree, Dh] gather. Rows without edges (allowed only when the graph was built without
-/// required self-loops) produce zeros. F32 and F64; bit-identical for any thread count.
+/// required self-loops) produce zeros. F32 and F64; bit-identical for any thread count. The work is split over
+/// the B*H (batch, head) pairs, which bounds the threads it can use. The output is stored node-major (merging the
+/// heads back to [B, N, H*Dh] is free); each gradient is laid out like its input.
 /// </summary>
 public sealed class SparseAttention : IAttentionKernel
 {
@@ -34,7 +36,7 @@ public sealed class SparseAttention : IAttentionKernel
         v = HeadView<float>.UnitStride(v);
         double scale = AttentionChecks.Scale(Scale, d);
         bool record = GradMode.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
-        var output = HeadView<float>.NodeMajorZeros(b, h, n, d, q.DType);
+        var output = HeadView<float>.NodeMajorEmpty(b, h, n, d, q.DType);
         ICustomGrad rule = q.DType == DType.F32
             ? Run<float>(q, k, v, output, (float)scale, b, h, d, record)
             : Run<double>(q, k, v, output, scale, b, h, d, record);
@@ -44,15 +46,16 @@ public sealed class SparseAttention : IAttentionKernel
     private Backward<T> Run<T>(Tensor q, Tensor k, Tensor v, Tensor output, T scale, int b, int h, int d, bool record)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Pooled through the engine (released with the step's TensorScope), so a step allocates nothing new.
-        var probs = record ? ((CpuBuffer)Tensor.Empty([b * h * Graph.EdgeCount], q.DType).Buffer).As<T>() : null;
+        // Pooled through the engine (released with the step's TensorScope), so a step allocates nothing new; held
+        // as a tensor, so a backward after the scope ended fails loudly instead of reading reused memory.
+        var probs = record ? Tensor.Empty([b * h * Graph.EdgeCount], q.DType) : null;
         SparseAttentionKernels<T>.Forward(Graph, scale, new HeadView<T>(q), new HeadView<T>(k), new HeadView<T>(v),
-            new HeadView<T>(output), b, h, d, probs);
+            new HeadView<T>(output), b, h, d, probs == null ? null : ((CpuBuffer)probs.Buffer).As<T>());
         return new Backward<T>(Graph, scale, probs, b, h, d);
     }
 
     /// <summary>The op's backward: holds the per-edge probabilities of its forward pass.</summary>
-    private sealed class Backward<T>(SparseGraph graph, T scale, T[]? probs, int batch, int heads, int d) : ICustomGrad
+    private sealed class Backward<T>(SparseGraph graph, T scale, Tensor? probs, int batch, int heads, int d) : ICustomGrad
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput)
@@ -60,11 +63,11 @@ public sealed class SparseAttention : IAttentionKernel
             var (q, k, v) = (node.Inputs[0], node.Inputs[1], node.Inputs[2]);
             var dO = HeadView<T>.UnitStride(gradOutput);
             int n = graph.Nodes;
-            Tensor? dq = q.RequiresGrad ? HeadView<T>.NodeMajorZeros(batch, heads, n, d, q.DType) : null;
-            Tensor? dk = k.RequiresGrad ? HeadView<T>.NodeMajorZeros(batch, heads, n, d, q.DType) : null;
-            Tensor? dv = v.RequiresGrad ? HeadView<T>.NodeMajorZeros(batch, heads, n, d, q.DType) : null;
+            Tensor? dq = q.RequiresGrad ? HeadView<T>.EmptyLike(q) : null;
+            Tensor? dk = k.RequiresGrad ? HeadView<T>.EmptyLike(k) : null;
+            Tensor? dv = v.RequiresGrad ? HeadView<T>.EmptyLike(v) : null;
             SparseAttentionKernels<T>.Backward(graph, scale, new HeadView<T>(q), new HeadView<T>(k), new HeadView<T>(v),
-                new HeadView<T>(dO), probs!, batch, heads, d,
+                new HeadView<T>(dO), ((CpuBuffer)probs!.Buffer).As<T>(), batch, heads, d,
                 dq == null ? null : new HeadView<T>(dq), dk == null ? null : new HeadView<T>(dk), dv == null ? null : new HeadView<T>(dv));
             return [dq, dk, dv];
         }

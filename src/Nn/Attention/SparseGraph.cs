@@ -3,8 +3,7 @@ namespace GsdmCore.Nn;
 /// <summary>
 /// The attention graph in compressed sparse row form: row i (a query node) attends to the key nodes
 /// <c>Columns[RowPointers[i] .. RowPointers[i + 1])</c>, sorted ascending without duplicates. Any degree per
-/// row is allowed. The transpose (incoming edges per key node, in ascending row order) is built once for the
-/// backward pass. Immutable.
+/// row is allowed. Immutable.
 /// </summary>
 public sealed class SparseGraph
 {
@@ -20,14 +19,6 @@ public sealed class SparseGraph
     /// <summary>Column (key node) of each edge, grouped by row.</summary>
     public ReadOnlySpan<int> Columns => _columns;
 
-    /// <summary>For each key node j, its incoming edges are <c>TransposeEdges[TransposePointers[j] .. TransposePointers[j + 1])</c>.</summary>
-    internal int[] TransposePointers { get; }
-    /// <summary>Edge index (into <see cref="Columns"/>) of each incoming edge, ordered by key node then row.</summary>
-    internal int[] TransposeEdges { get; }
-    /// <summary>Query row of each incoming edge, parallel to <see cref="TransposeEdges"/>.</summary>
-    internal int[] TransposeRows { get; }
-    /// <summary>Position of each edge in the transposed order (the inverse of <see cref="TransposeEdges"/>).</summary>
-    internal int[] TransposePositions { get; }
     internal int[] RowPointerArray => _rowPointers;
     internal int[] ColumnArray => _columns;
 
@@ -65,28 +56,6 @@ public sealed class SparseGraph
         Nodes = nodes;
         _rowPointers = rowPointers.ToArray();
         _columns = columns.ToArray();
-        (TransposePointers, TransposeEdges, TransposeRows) = BuildTranspose();
-        TransposePositions = new int[_columns.Length];
-        for (int t = 0; t < TransposeEdges.Length; t++) TransposePositions[TransposeEdges[t]] = t;
-    }
-
-    private (int[], int[], int[]) BuildTranspose()
-    {
-        var pointers = new int[Nodes + 1];
-        foreach (var c in _columns) pointers[c + 1]++;
-        for (int j = 0; j < Nodes; j++) pointers[j + 1] += pointers[j];
-        var next = pointers[..Nodes];
-        var edges = new int[_columns.Length];
-        var rows = new int[_columns.Length];
-        // Rows are visited in ascending order, so each key's incoming edges come out sorted by row.
-        for (int i = 0; i < Nodes; i++)
-            for (int e = _rowPointers[i]; e < _rowPointers[i + 1]; e++)
-            {
-                int at = next[_columns[e]]++;
-                edges[at] = e;
-                rows[at] = i;
-            }
-        return (pointers, edges, rows);
     }
 
     /// <summary>

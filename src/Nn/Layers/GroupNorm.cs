@@ -57,7 +57,7 @@ public sealed class GroupNorm : Module
             throw new TensorDTypeException("group_norm", $"input {x.DType} must be float and match the parameters' dtype.");
         x = x.IsContiguous ? x : x.Contiguous();
         int b = x.Dim(0), m = x.Count / Math.Max(1, b * Channels);
-        var y = Tensor.Zeros(x.Shape, x.DType);
+        var y = Tensor.Empty(x.Layout.Shape, x.DType);
         ICustomGrad rule = x.DType == DType.F32 ? Run<float>(x, y, b, m) : Run<double>(x, y, b, m);
         return Weight == null ? y.RecordCustom(rule, x) : y.RecordCustom(rule, x, Weight, Bias!);
     }
@@ -80,16 +80,18 @@ public sealed class GroupNorm : Module
 
     private Rule<T> Run<T>(Tensor x, Tensor y, int b, int m) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var mean = new T[b * Groups];
-        var rstd = new T[b * Groups];
+        // Pooled like every tensor (released with the step's TensorScope) and held by the rule as tensors, so a
+        // backward after the scope ended fails loudly instead of reading reused memory.
+        var mean = Tensor.Empty([b * Groups], x.DType);
+        var rstd = Tensor.Empty([b * Groups], x.DType);
         GroupNormKernels<T>.Forward(Data<T>(x), x.Layout.Offset, Data<T>(y), Weight == null ? null : Data<T>(Weight),
-            Bias == null ? null : Data<T>(Bias), b, m, Channels, Groups, T.CreateChecked(Eps), mean, rstd);
+            Bias == null ? null : Data<T>(Bias), b, m, Channels, Groups, T.CreateChecked(Eps), Data<T>(mean), Data<T>(rstd));
         return new Rule<T>(this, b, m, mean, rstd);
     }
 
     private static T[] Data<T>(Tensor t) where T : unmanaged => ((CpuBuffer)t.Buffer).As<T>();
 
-    private sealed class Rule<T>(GroupNorm layer, int batch, int m, T[] mean, T[] rstd) : ICustomGrad
+    private sealed class Rule<T>(GroupNorm layer, int batch, int m, Tensor mean, Tensor rstd) : ICustomGrad
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput)
@@ -97,11 +99,11 @@ public sealed class GroupNorm : Module
             var x = node.Inputs[0];
             var dy = gradOutput.IsContiguous ? gradOutput : gradOutput.Contiguous();
             bool affine = node.Inputs.Length == 3;
-            var dx = x.RequiresGrad ? Tensor.Zeros(x.Shape, x.DType) : null;
+            var dx = x.RequiresGrad ? Tensor.Empty(x.Layout.Shape, x.DType) : null;
             var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
             var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
             GroupNormKernels<T>.Backward(Data<T>(x), x.Layout.Offset, Data<T>(dy), dy.Layout.Offset,
-                affine ? Data<T>(node.Inputs[1]) : null, batch, m, layer.Channels, layer.Groups, mean, rstd,
+                affine ? Data<T>(node.Inputs[1]) : null, batch, m, layer.Channels, layer.Groups, Data<T>(mean), Data<T>(rstd),
                 dx == null ? null : Data<T>(dx), dw == null ? null : Data<T>(dw), db == null ? null : Data<T>(db));
             return affine ? [dx, dw, db] : [dx];
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using GsdmCore.Backends.Cpu;
 
@@ -51,8 +52,8 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
         int cg = c / groups;
         T count = T.CreateChecked(m * cg);
         // Per-sample partial sums of the parameter gradients, reduced over samples in order below.
-        var partW = dw != null ? new T[batch * c] : null;
-        var partB = db != null ? new T[batch * c] : null;
+        var partW = dw != null ? RentZeroed(batch * c) : null;
+        var partB = db != null ? RentZeroed(batch * c) : null;
         CpuParallel.For(batch * groups, CpuParallel.Grain(m * cg * 4), (start, end) =>
         {
             for (int item = start; item < end; item++)
@@ -91,5 +92,14 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 if (partW != null) dw![ch] += partW[b * c + ch];
                 if (partB != null) db![ch] += partB[b * c + ch];
             }
+        if (partW != null) ArrayPool<T>.Shared.Return(partW);
+        if (partB != null) ArrayPool<T>.Shared.Return(partB);
+    }
+
+    private static T[] RentZeroed(int length)
+    {
+        var array = ArrayPool<T>.Shared.Rent(length);
+        array.AsSpan(0, length).Clear();
+        return array;
     }
 }

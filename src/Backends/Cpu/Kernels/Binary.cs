@@ -8,6 +8,23 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
 {
     public static void Run(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y)
     {
+        // Contiguous operands (or a contiguous one and a broadcast scalar) form one row (one chunk) of the
+        // plan below: the same computation, without building it.
+        int count = al.Count;
+        if (count == 0) return; // an empty view's offset may lie past its buffer
+        bool ca = al.IsContiguous, cb = bl.IsContiguous;
+        if (ca && (cb || IsScalar(bl)))
+        {
+            var left = new ReadOnlySpan<T>(a, al.Offset, count);
+            if (cb) Spans(op, left, new ReadOnlySpan<T>(b, bl.Offset, count), new Span<T>(y, 0, count));
+            else RightScalar(op, left, b[bl.Offset], new Span<T>(y, 0, count));
+            return;
+        }
+        if (cb && IsScalar(al))
+        {
+            LeftScalar(op, a[al.Offset], new ReadOnlySpan<T>(b, bl.Offset, count), new Span<T>(y, 0, count));
+            return;
+        }
         var plan = new StridedPlan(al.Shape, al, bl, Layout.Contiguous(al.Shape));
         int sa = plan.InnerStride(0), sb = plan.InnerStride(1);
         ElementwiseDriver.ForRows(plan, (off, n) =>
@@ -34,6 +51,15 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
             for (int i = 0; i < n; i++)
                 y[oy + i] = c[oc + i * sc] != T.Zero ? a[oa + i * sa] : b[ob + i * sb];
         });
+    }
+
+    /// <summary>Every element is the one at the offset (all strides 0), and there is at least one.</summary>
+    private static bool IsScalar(Layout l)
+    {
+        if (l.Count == 0) return false;
+        foreach (var s in l.Strides)
+            if (s != 0) return false;
+        return true;
     }
 
     private static void Spans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)

@@ -8,9 +8,16 @@ internal static class CopyKernels
     public static void Copy<TS, TD>(TS[] src, Layout sl, TD[] dst, Layout dl)
         where TS : unmanaged, INumberBase<TS> where TD : unmanaged, INumberBase<TD>
     {
+        bool sameType = typeof(TS) == typeof(TD);
+        if (sameType && sl.IsContiguous && dl.IsContiguous)
+        {
+            if (sl.Count == 0) return; // an empty view's offset may lie past its buffer
+            // One row (one chunk) of the plan below.
+            Array.Copy(src, sl.Offset, dst, dl.Offset, sl.Count);
+            return;
+        }
         var plan = new StridedPlan(sl.Shape, sl, dl);
         int ss = plan.InnerStride(0), ds = plan.InnerStride(1);
-        bool sameType = typeof(TS) == typeof(TD);
         ElementwiseDriver.ForRows(plan, (off, n) =>
         {
             if (sameType && ss == 1 && ds == 1)
@@ -25,6 +32,12 @@ internal static class CopyKernels
 
     public static void Fill<T>(T[] dst, Layout dl, T value)
     {
+        if (dl.IsContiguous)
+        {
+            if (dl.Count == 0) return; // an empty view's offset may lie past its buffer
+            dst.AsSpan(dl.Offset, dl.Count).Fill(value);
+            return;
+        }
         var plan = new StridedPlan(dl.Shape, dl);
         int stride = plan.InnerStride(0);
         ElementwiseDriver.ForRows(plan, (off, n) =>

@@ -2,6 +2,9 @@ using System.Buffers;
 
 namespace GsdmCore.Backends.Cpu;
 
+/// <summary>One row of a plan: the start offset of each operand, and the row's length.</summary>
+internal delegate void RowAction(ReadOnlySpan<int> offsets, int length);
+
 /// <summary>Row loop shared by the elementwise kernels: contiguous output, any number of strided inputs.</summary>
 internal static class ElementwiseDriver
 {
@@ -9,12 +12,12 @@ internal static class ElementwiseDriver
     /// Calls <paramref name="row"/>(cursor offsets, inner length) for every row of the plan, in fixed chunks.
     /// The last operand of the plan is the contiguous output.
     /// </summary>
-    public static void ForRows(StridedPlan plan, Action<int[], int> row)
+    public static void ForRows(StridedPlan plan, RowAction row)
     {
         int grain = CpuParallel.Grain(plan.Inner);
         CpuParallel.For(plan.Rows, grain, (start, end) =>
         {
-            var cursor = plan.At(start);
+            var cursor = new StridedPlan.Cursor(plan, start, stackalloc int[plan.Dims.Length - 1], stackalloc int[plan.Offsets.Length]);
             for (int r = start; r < end; r++)
             {
                 row(cursor.Offset, plan.Inner);

@@ -7,69 +7,73 @@ namespace GsdmCore.Backends.Cpu;
 internal sealed class StridedPlan
 {
     public readonly int[] Dims;
-    public readonly int[][] Strides;
+    /// <summary>Stride of operand k along merged axis i at [k * Dims.Length + i].</summary>
+    private readonly int[] _strides;
     public readonly int[] Offsets;
     public readonly int Inner;
     public readonly int Rows;
 
-    public StridedPlan(int[] shape, params Layout[] layouts)
+    public StridedPlan(int[] shape, params ReadOnlySpan<Layout> layouts)
     {
-        var dims = new List<int>();
-        var strides = layouts.Select(_ => new List<int>()).ToArray();
+        int operands = layouts.Length, most = Math.Max(shape.Length, 1);
+        Span<int> dims = stackalloc int[most];
+        Span<int> strides = stackalloc int[most * operands]; // [axis * operands + k] while building
+        int rank = 0;
         for (int axis = 0; axis < shape.Length; axis++)
         {
             if (shape[axis] == 1) continue;
-            bool merge = dims.Count > 0;
-            for (int k = 0; k < layouts.Length && merge; k++)
-                merge = strides[k][^1] == layouts[k].Strides[axis] * shape[axis];
-            if (merge)
-            {
-                dims[^1] *= shape[axis];
-                for (int k = 0; k < layouts.Length; k++) strides[k][^1] = layouts[k].Strides[axis];
-            }
-            else
-            {
-                dims.Add(shape[axis]);
-                for (int k = 0; k < layouts.Length; k++) strides[k].Add(layouts[k].Strides[axis]);
-            }
+            bool merge = rank > 0;
+            for (int k = 0; k < operands && merge; k++)
+                merge = strides[(rank - 1) * operands + k] == layouts[k].Strides[axis] * shape[axis];
+            if (merge) dims[rank - 1] *= shape[axis];
+            else dims[rank++] = shape[axis];
+            for (int k = 0; k < operands; k++) strides[(rank - 1) * operands + k] = layouts[k].Strides[axis];
         }
-        if (dims.Count == 0)
+        if (rank == 0)
         {
-            dims.Add(1);
-            foreach (var s in strides) s.Add(1);
+            dims[rank++] = 1;
+            strides[..operands].Fill(1);
         }
-        Dims = dims.ToArray();
-        Strides = strides.Select(s => s.ToArray()).ToArray();
-        Offsets = layouts.Select(l => l.Offset).ToArray();
+        Dims = dims[..rank].ToArray();
+        _strides = new int[operands * rank];
+        Offsets = new int[operands];
+        for (int k = 0; k < operands; k++)
+        {
+            Offsets[k] = layouts[k].Offset;
+            for (int i = 0; i < rank; i++) _strides[k * rank + i] = strides[i * operands + k];
+        }
         Inner = Dims[^1];
         Rows = Inner == 0 ? 0 : Layout.ShapeCount(shape) / Inner;
     }
 
+    /// <summary>Stride of operand k along merged axis <paramref name="axis"/>.</summary>
+    public int Stride(int k, int axis) => _strides[k * Dims.Length + axis];
+
     /// <summary>Inner-axis stride of operand k.</summary>
-    public int InnerStride(int k) => Strides[k][^1];
+    public int InnerStride(int k) => Stride(k, Dims.Length - 1);
 
-    /// <summary>A cursor positioned at row <paramref name="row"/>.</summary>
-    public Cursor At(int row) => new(this, row);
-
-    /// <summary>Tracks the start offset of each operand's current row; Next() advances by one row.</summary>
-    public sealed class Cursor
+    /// <summary>
+    /// Tracks the start offset of each operand's current row in caller-provided memory (stack spans of
+    /// Dims.Length - 1 and Offsets.Length ints); Next() advances by one row.
+    /// </summary>
+    public ref struct Cursor
     {
         private readonly StridedPlan _plan;
-        private readonly int[] _index;
-        public readonly int[] Offset;
+        private readonly Span<int> _index;
+        public readonly Span<int> Offset;
 
-        public Cursor(StridedPlan plan, int row)
+        public Cursor(StridedPlan plan, int row, Span<int> index, Span<int> offset)
         {
             _plan = plan;
-            int outerRank = plan.Dims.Length - 1;
-            _index = new int[Math.Max(outerRank, 0)];
-            Offset = (int[])plan.Offsets.Clone();
-            for (int axis = outerRank - 1; axis >= 0; axis--)
+            _index = index;
+            Offset = offset;
+            plan.Offsets.CopyTo(offset);
+            for (int axis = index.Length - 1; axis >= 0; axis--)
             {
                 int i = row % plan.Dims[axis];
                 row /= plan.Dims[axis];
-                _index[axis] = i;
-                for (int k = 0; k < Offset.Length; k++) Offset[k] += i * plan.Strides[k][axis];
+                index[axis] = i;
+                for (int k = 0; k < offset.Length; k++) offset[k] += i * plan.Stride(k, axis);
             }
         }
 
@@ -79,11 +83,11 @@ internal sealed class StridedPlan
             {
                 if (++_index[axis] < _plan.Dims[axis])
                 {
-                    for (int k = 0; k < Offset.Length; k++) Offset[k] += _plan.Strides[k][axis];
+                    for (int k = 0; k < Offset.Length; k++) Offset[k] += _plan.Stride(k, axis);
                     return;
                 }
                 _index[axis] = 0;
-                for (int k = 0; k < Offset.Length; k++) Offset[k] -= (_plan.Dims[axis] - 1) * _plan.Strides[k][axis];
+                for (int k = 0; k < Offset.Length; k++) Offset[k] -= (_plan.Dims[axis] - 1) * _plan.Stride(k, axis);
             }
         }
     }

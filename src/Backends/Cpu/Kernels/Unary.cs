@@ -8,6 +8,13 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
 {
     public static void Run(UnaryOp op, T[] x, Layout xl, T[] y)
     {
+        // A contiguous input is one row (one chunk) of the plan below: skip building it.
+        if (xl.IsContiguous)
+        {
+            if (xl.Count == 0) return; // an empty view's offset may lie past its buffer
+            Apply(op, new ReadOnlySpan<T>(x, xl.Offset, xl.Count), new Span<T>(y, 0, xl.Count));
+            return;
+        }
         var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
         int stride = plan.InnerStride(0);
         ElementwiseDriver.ForRows(plan, (off, n) =>
