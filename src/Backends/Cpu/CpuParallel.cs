@@ -30,7 +30,6 @@ public static class CpuParallel
             for (int c = 0; c < chunks; c++) body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
             return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads };
-        Parallel.For(0, chunks, options, c => body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain)));
+        CpuWorkers.Run(chunks, _maxThreads, c => body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain)));
     }
 }

@@ -14,7 +14,7 @@ internal readonly struct GemmBlocking
     private const int McMax = 192;
     private const int NcMax = 512;
 
-    // Below this many multiply-adds a call runs on the calling thread only: a Parallel.For round trip
+    // Below this many multiply-adds a call runs on the calling thread only: a parallel region's round trip
     // costs several microseconds, as long as the whole product takes.
     private const long ParallelWorkThreshold = 1L << 18;
 

@@ -30,11 +30,7 @@ internal static unsafe class GemmDriver
         }
 
         GemmProblem<T> captured = problem;
-        Parallel.For(
-            0,
-            blocking.TaskCount,
-            new ParallelOptions { MaxDegreeOfParallelism = maxThreads },
-            task => RunTile<T, TKernel>(captured, blocking, task));
+        CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task));
     }
 
     // This method, the packer, the kernels and the tile write-back are compiled fully optimised on first

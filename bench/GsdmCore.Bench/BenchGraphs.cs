@@ -1,0 +1,52 @@
+using GsdmCore.Nn;
+
+namespace GsdmCore.Bench;
+
+/// <summary>The attention graphs of the sparse-attention benchmarks, named "sudoku-N" or "random-N".</summary>
+internal static class BenchGraphs
+{
+    /// <summary>Keys per row of the random graphs, self-loop included (a 9x9 Sudoku's degree).</summary>
+    public const int RandomDegree = 21;
+
+    public static SparseGraph Parse(string name)
+    {
+        int dash = name.LastIndexOf('-');
+        int nodes = int.Parse(name[(dash + 1)..]);
+        return name[..dash] switch
+        {
+            "sudoku" => Sudoku((int)Math.Round(Math.Sqrt(Math.Sqrt(nodes)))),
+            "random" => Random(nodes, RandomDegree, seed: 1),
+            _ => throw new ArgumentException($"unknown graph '{name}': use sudoku-N or random-N"),
+        };
+    }
+
+    /// <summary>Cells of a (box^2 x box^2) Sudoku attend to their row, column and box, themselves included.</summary>
+    public static SparseGraph Sudoku(int box)
+    {
+        int side = box * box, n = side * side;
+        var edges = new List<(int, int)>();
+        for (int a = 0; a < n; a++)
+            for (int c = 0; c < n; c++)
+            {
+                int ra = a / side, ca = a % side, rc = c / side, cc = c % side;
+                if (ra == rc || ca == cc || (ra / box == rc / box && ca / box == cc / box)) edges.Add((a, c));
+            }
+        return SparseGraph.FromEdges(n, edges);
+    }
+
+    /// <summary>Every node attends to itself and <paramref name="degree"/> - 1 distinct others drawn uniformly.</summary>
+    public static SparseGraph Random(int nodes, int degree, int seed)
+    {
+        var rng = new System.Random(seed);
+        var edges = new List<(int, int)>();
+        var keys = new HashSet<int>();
+        for (int i = 0; i < nodes; i++)
+        {
+            keys.Clear();
+            keys.Add(i);
+            while (keys.Count < degree) keys.Add(rng.Next(nodes));
+            foreach (var j in keys) edges.Add((i, j));
+        }
+        return SparseGraph.FromEdges(nodes, edges);
+    }
+}
