@@ -1,4 +1,5 @@
 using GsdmCore.Nn;
+using GsdmCore.Problems;
 
 namespace GsdmCore.Bench;
 
@@ -20,19 +21,8 @@ internal static class BenchGraphs
         };
     }
 
-    /// <summary>Cells of a (box^2 x box^2) Sudoku attend to their row, column and box, themselves included.</summary>
-    public static SparseGraph Sudoku(int box)
-    {
-        int side = box * box, n = side * side;
-        var edges = new List<(int, int)>();
-        for (int a = 0; a < n; a++)
-            for (int c = 0; c < n; c++)
-            {
-                int ra = a / side, ca = a % side, rc = c / side, cc = c % side;
-                if (ra == rc || ca == cc || (ra / box == rc / box && ca / box == cc / box)) edges.Add((a, c));
-            }
-        return SparseGraph.FromEdges(n, edges);
-    }
+    /// <summary>The attention graph the compiler makes for a (box^2 x box^2) Sudoku: row, column, box and self.</summary>
+    public static SparseGraph Sudoku(int box) => new SudokuProblem(box, box).Graph.Attention;
 
     /// <summary>Every node attends to itself and <paramref name="degree"/> - 1 distinct others drawn uniformly.</summary>
     public static SparseGraph Random(int nodes, int degree, int seed)

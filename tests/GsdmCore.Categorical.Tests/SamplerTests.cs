@@ -1,3 +1,5 @@
+using GsdmCore.Tests.Shared;
+
 namespace GsdmCore.Categorical.Tests;
 
 /// <summary>The ancestral samplers: valid states, conditioning, strided schedules, and Theorem 3.1 equivariance.</summary>

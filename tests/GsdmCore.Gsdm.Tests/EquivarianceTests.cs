@@ -1,3 +1,5 @@
+using GsdmCore.Tests.Shared;
+
 namespace GsdmCore.Gsdm.Tests;
 
 /// <summary>

@@ -6,9 +6,12 @@ namespace GsdmCore.Backends.Cpu;
 /// </summary>
 public static class CpuParallel
 {
-    private static int _maxThreads = Environment.ProcessorCount;
+    private static int _maxThreads = DefaultThreads();
 
-    /// <summary>Most threads a kernel may use (default: the processor count).</summary>
+    /// <summary>
+    /// Most threads a kernel may use: the processor count, or the GSDM_THREADS environment variable when it holds a
+    /// positive integer (to share a machine between runs; results do not depend on it).
+    /// </summary>
     public static int MaxThreads
     {
         get => _maxThreads;
@@ -16,6 +19,9 @@ public static class CpuParallel
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxThreads must be at least 1.");
     }
+
+    private static int DefaultThreads() =>
+        int.TryParse(Environment.GetEnvironmentVariable("GSDM_THREADS"), out int n) && n >= 1 ? n : Environment.ProcessorCount;
 
     /// <summary>Items per chunk so that one chunk does about 32K units of work (at least one item).</summary>
     public static int Grain(int costPerItem) => Math.Max(1, 32768 / Math.Max(1, costPerItem));

@@ -1,4 +1,4 @@
-namespace GsdmCore.Gsdm.Tests;
+namespace GsdmCore.Tests.Shared;
 
 /// <summary>
 /// Applies a node permutation to flat data: (π x) puts the features of node i where node π(i)'s features are, so
