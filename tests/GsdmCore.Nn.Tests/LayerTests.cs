@@ -64,6 +64,30 @@ public class LayerTests
         for (int i = 0; i < 4; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
     }
 
+    [Theory]
+    [InlineData(DType.F64, 1e-12)]
+    [InlineData(DType.F32, 1e-4)]
+    public void Fused_GroupNorm_without_affine_at_model_width_on_an_offset_view_equals_composed_ops(DType dtype, double tol)
+    {
+        // 128 channels in 32 groups of 4 (the denoiser's shape), no affine map, and an input that starts part-way
+        // into its storage (a contiguous narrow), so the kernels' offsets are exercised.
+        var gn = new GroupNorm(32, 128, affine: false, dtype: dtype);
+        var storage = X([3, 9, 128], 3).To(dtype);
+        var w = X([2, 9, 128], 4).To(dtype);
+        double[][] Run(Func<Tensor, Tensor> f)
+        {
+            var leaf = storage.Detach().Clone().RequireGrad();
+            var x = leaf.Narrow(0, 1, 2);
+            Assert.True(x.IsContiguous && x.Layout.Offset > 0);
+            var y = f(x);
+            (y * w).Sum().Backward();
+            return [y.ToArray<double>(), leaf.Grad!.ToArray<double>()];
+        }
+        var fused = Run(gn.Forward);
+        var composed = Run(gn.ForwardComposed);
+        for (int i = 0; i < 2; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
+    }
+
     [Fact]
     public void LayerNorm_matches_scalar_reference()
     {

@@ -43,6 +43,25 @@ public class LargeInputTests
     }
 
     [Theory, MemberData(nameof(FloatTypes))]
+    public void Sums_over_leading_axes_keeping_a_unit_stride_axis(DType dtype)
+    {
+        // The gradients of broadcasts: a bias [C] from [B*N, C], a per-sample [B, 1, C] and a per-node [1, N, C] from
+        // [B, N, C]; kept axes longer than one vector block, odd widths (vector tails), stride-0 reduced axes and two
+        // reduced axes that do not merge.
+        foreach (var view in new[] { ViewKind.Contiguous, ViewKind.Narrowed, ViewKind.Broadcast })
+        {
+            var rows = Big([2592, 131], view, dtype);
+            TensorAssert.Close(rows.Reference.Sum([0]), rows.Tensor.Sum(0), Tolerance.Accumulating(dtype, 2592), OpCheck.Describe("sum(0)", dtype, rows));
+            var x = Big([32, 81, 600], view, dtype);
+            TensorAssert.Close(x.Reference.Sum([0, 1], keepDim: true), x.Tensor.Sum([0, 1], keepDim: true), Tolerance.Accumulating(dtype, 2592), OpCheck.Describe("sum(0, 1)", dtype, x));
+            TensorAssert.Close(x.Reference.Sum([1], keepDim: true), x.Tensor.Sum([1], keepDim: true), Tolerance.Accumulating(dtype, 81), OpCheck.Describe("sum(1)", dtype, x));
+            TensorAssert.Close(x.Reference.Sum([0]), x.Tensor.Sum(0), Tolerance.Accumulating(dtype, 32), OpCheck.Describe("sum(0)", dtype, x));
+            var y = Big([7, 5, 9, 37], view, dtype);
+            TensorAssert.Close(y.Reference.Sum([0, 2]), y.Tensor.Sum([0, 2]), Tolerance.Accumulating(dtype, 63), OpCheck.Describe("sum(0, 2)", dtype, y));
+        }
+    }
+
+    [Theory, MemberData(nameof(FloatTypes))]
     public void Softmax_over_many_rows_of_a_strided_view(DType dtype)
     {
         var x = Big([2000, 40], ViewKind.Transposed, dtype);

@@ -1,13 +1,16 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using GsdmCore.Backends.Cpu;
 
 namespace GsdmCore.Nn;
 
 /// <summary>
-/// Fused group normalisation over contiguous x [B, M, C] (M nodes, G groups of C/G channels). Work is split
-/// over (sample, group) items in fixed chunks, and per-channel parameter gradients are summed over samples in
-/// a fixed order afterwards, so results do not depend on the thread count.
+/// Fused group normalisation over contiguous x [B, M, C] (M nodes, G groups of C/G channels). One sample is one
+/// work item: its statistics come from per-channel sums accumulated a whole row of C channels at a time (vectorised
+/// along the channels, where a group's channels are only C/G wide), folded into per-group figures, and the output is
+/// then one multiply-add per row with per-channel scale and shift. Per-channel parameter gradients are summed over
+/// samples in a fixed order afterwards, so results do not depend on the thread count.
 /// </summary>
 internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -16,90 +19,122 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
     {
         int cg = c / groups;
         T count = T.CreateChecked(m * cg);
-        CpuParallel.For(batch * groups, CpuParallel.Grain(m * cg * 3), (start, end) =>
+        CpuParallel.For(batch, CpuParallel.Grain(m * c * 4), (start, end) =>
         {
-            for (int item = start; item < end; item++)
+            var scratch = ArrayPool<T>.Shared.Rent(4 * c);
+            var meanC = scratch.AsSpan(0, c);
+            var sums = scratch.AsSpan(c, c);
+            var scale = scratch.AsSpan(2 * c, c);
+            var shift = scratch.AsSpan(3 * c, c);
+            for (int b = start; b < end; b++)
             {
-                int b = item / groups, g = item - b * groups;
-                int baseAt = b * m * c + g * cg;
-                T sum = T.Zero;
+                int at = xOff + b * m * c;
+                // Mean per group from per-channel sums.
+                sums.Clear();
+                for (int i = 0; i < m; i++) TensorPrimitives.Add(sums, x.AsSpan(at + i * c, c), sums);
+                for (int g = 0; g < groups; g++)
+                {
+                    T mu = TensorPrimitives.Sum<T>(sums.Slice(g * cg, cg)) / count;
+                    mean[b * groups + g] = mu;
+                    meanC.Slice(g * cg, cg).Fill(mu);
+                }
+                // Variance about the mean (two passes: no cancellation), again per channel first.
+                sums.Clear();
                 for (int i = 0; i < m; i++)
-                    for (int j = 0; j < cg; j++) sum += x[xOff + baseAt + i * c + j];
-                T mu = sum / count;
-                T sq = T.Zero;
+                {
+                    TensorPrimitives.Subtract(x.AsSpan(at + i * c, c), meanC, shift);
+                    TensorPrimitives.MultiplyAdd(shift, shift, sums, sums);
+                }
+                for (int g = 0; g < groups; g++)
+                {
+                    T r = T.One / T.Sqrt(TensorPrimitives.Sum<T>(sums.Slice(g * cg, cg)) / count + eps);
+                    rstd[b * groups + g] = r;
+                    scale.Slice(g * cg, cg).Fill(r);
+                }
+                // y = x * scale + shift with scale = rstd * w and shift = bias - mean * scale, per channel.
+                if (w != null) TensorPrimitives.Multiply(scale, w.AsSpan(0, c), scale);
+                TensorPrimitives.Multiply(meanC, scale, shift);
+                if (bias != null) TensorPrimitives.Subtract(bias.AsSpan(0, c), shift, shift);
+                else TensorPrimitives.Negate(shift, shift);
+                int yAt = b * m * c;
                 for (int i = 0; i < m; i++)
-                    for (int j = 0; j < cg; j++) { T d = x[xOff + baseAt + i * c + j] - mu; sq += d * d; }
-                T r = T.One / T.Sqrt(sq / count + eps);
-                mean[item] = mu;
-                rstd[item] = r;
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < cg; j++)
-                    {
-                        int at = baseAt + i * c + j;
-                        T v = (x[xOff + at] - mu) * r;
-                        y[at] = w == null ? v : v * w[g * cg + j] + bias![g * cg + j];
-                    }
+                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, y.AsSpan(yAt + i * c, c));
             }
+            ArrayPool<T>.Shared.Return(scratch);
         });
     }
 
     /// <summary>
     /// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat, db[c] = sum dy.
+    /// Per sample, with a = sum over nodes of dy xhat and s = sum of dy per channel: the group means of dxhat and
+    /// dxhat xhat are sums of w a and w s over the group's channels, and dx = alpha dy + beta x + gamma per channel.
     /// </summary>
     public static void Backward(T[] x, int xOff, T[] dy, int dyOff, T[]? w, int batch, int m, int c, int groups, T[] mean, T[] rstd,
         T[]? dx, T[]? dw, T[]? db)
     {
         int cg = c / groups;
         T count = T.CreateChecked(m * cg);
-        // Per-sample partial sums of the parameter gradients, reduced over samples in order below.
-        var partW = dw != null ? RentZeroed(batch * c) : null;
-        var partB = db != null ? RentZeroed(batch * c) : null;
-        CpuParallel.For(batch * groups, CpuParallel.Grain(m * cg * 4), (start, end) =>
+        // Per-sample sums of dy xhat and dy per channel: the parameter gradients, reduced over samples in order below.
+        var partW = ArrayPool<T>.Shared.Rent(batch * c);
+        var partB = ArrayPool<T>.Shared.Rent(batch * c);
+        CpuParallel.For(batch, CpuParallel.Grain(m * c * 6), (start, end) =>
         {
-            for (int item = start; item < end; item++)
+            var scratch = ArrayPool<T>.Shared.Rent(5 * c);
+            var meanC = scratch.AsSpan(0, c);
+            var rstdC = scratch.AsSpan(c, c);
+            var alpha = scratch.AsSpan(2 * c, c);
+            var beta = scratch.AsSpan(3 * c, c);
+            var gamma = scratch.AsSpan(4 * c, c);
+            for (int b = start; b < end; b++)
             {
-                int b = item / groups, g = item - b * groups;
-                int baseAt = b * m * c + g * cg;
-                T mu = mean[item], r = rstd[item];
-                T s1 = T.Zero, s2 = T.Zero;
+                int at = xOff + b * m * c, dyAt = dyOff + b * m * c;
+                for (int g = 0; g < groups; g++)
+                {
+                    meanC.Slice(g * cg, cg).Fill(mean[b * groups + g]);
+                    rstdC.Slice(g * cg, cg).Fill(rstd[b * groups + g]);
+                }
+                var a = partW.AsSpan(b * c, c);
+                var s = partB.AsSpan(b * c, c);
+                a.Clear();
+                s.Clear();
                 for (int i = 0; i < m; i++)
-                    for (int j = 0; j < cg; j++)
-                    {
-                        int at = baseAt + i * c + j;
-                        T g0 = dy[dyOff + at];
-                        T xhat = (x[xOff + at] - mu) * r;
-                        T dxhat = w == null ? g0 : g0 * w[g * cg + j];
-                        s1 += dxhat;
-                        s2 += dxhat * xhat;
-                        if (partW != null) partW[b * c + g * cg + j] += g0 * xhat;
-                        if (partB != null) partB[b * c + g * cg + j] += g0;
-                    }
+                {
+                    var dyRow = dy.AsSpan(dyAt + i * c, c);
+                    TensorPrimitives.Subtract(x.AsSpan(at + i * c, c), meanC, gamma);
+                    TensorPrimitives.Multiply(gamma, rstdC, gamma); // xhat
+                    TensorPrimitives.MultiplyAdd(dyRow, gamma, a, a);
+                    TensorPrimitives.Add(s, dyRow, s);
+                }
                 if (dx == null) continue;
-                T m1 = s1 / count, m2 = s2 / count;
+                for (int g = 0; g < groups; g++)
+                {
+                    var ga = a.Slice(g * cg, cg);
+                    var gs = s.Slice(g * cg, cg);
+                    T m1 = (w == null ? TensorPrimitives.Sum<T>(gs) : TensorPrimitives.Dot<T>(gs, w.AsSpan(g * cg, cg))) / count;
+                    T m2 = (w == null ? TensorPrimitives.Sum<T>(ga) : TensorPrimitives.Dot<T>(ga, w.AsSpan(g * cg, cg))) / count;
+                    T r = rstd[b * groups + g], mu = mean[b * groups + g];
+                    T be = -r * r * m2;
+                    beta.Slice(g * cg, cg).Fill(be);
+                    gamma.Slice(g * cg, cg).Fill(-r * m1 - be * mu);
+                }
+                if (w != null) TensorPrimitives.Multiply(rstdC, w.AsSpan(0, c), alpha);
+                else rstdC.CopyTo(alpha);
+                int dxAt = b * m * c;
                 for (int i = 0; i < m; i++)
-                    for (int j = 0; j < cg; j++)
-                    {
-                        int at = baseAt + i * c + j;
-                        T xhat = (x[xOff + at] - mu) * r;
-                        T dxhat = w == null ? dy[dyOff + at] : dy[dyOff + at] * w[g * cg + j];
-                        dx[at] = r * (dxhat - m1 - xhat * m2);
-                    }
+                {
+                    var dxRow = dx.AsSpan(dxAt + i * c, c);
+                    TensorPrimitives.MultiplyAdd(dy.AsSpan(dyAt + i * c, c), alpha, gamma, dxRow);
+                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), beta, dxRow, dxRow);
+                }
             }
+            ArrayPool<T>.Shared.Return(scratch);
         });
         for (int b = 0; b < batch; b++)
-            for (int ch = 0; ch < c; ch++)
-            {
-                if (partW != null) dw![ch] += partW[b * c + ch];
-                if (partB != null) db![ch] += partB[b * c + ch];
-            }
-        if (partW != null) ArrayPool<T>.Shared.Return(partW);
-        if (partB != null) ArrayPool<T>.Shared.Return(partB);
-    }
-
-    private static T[] RentZeroed(int length)
-    {
-        var array = ArrayPool<T>.Shared.Rent(length);
-        array.AsSpan(0, length).Clear();
-        return array;
+        {
+            if (dw != null) TensorPrimitives.Add(dw.AsSpan(0, c), partW.AsSpan(b * c, c), dw.AsSpan(0, c));
+            if (db != null) TensorPrimitives.Add(db.AsSpan(0, c), partB.AsSpan(b * c, c), db.AsSpan(0, c));
+        }
+        ArrayPool<T>.Shared.Return(partW);
+        ArrayPool<T>.Shared.Return(partB);
     }
 }

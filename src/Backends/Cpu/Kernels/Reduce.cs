@@ -12,6 +12,11 @@ internal static class ReduceKernels<T> where T : unmanaged, IFloatingPointIeee75
 
     public static void Run(ReduceOp op, T[] x, Layout xl, int reducedAxes, Array y)
     {
+        if (op == ReduceOp.Sum && ColumnSum<T>.Applies(xl, reducedAxes))
+        {
+            ColumnSum<T>.Run(x, xl, reducedAxes, (T[])y);
+            return;
+        }
         int lead = xl.Rank - reducedAxes;
         int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead));
         int length = Layout.ShapeCount(xl.Shape.AsSpan(lead));

@@ -1,0 +1,143 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// Sums over axes that lie outside a unit-stride kept axis, as the gradient of a broadcast (a bias, a per-sample
+/// or per-node embedding) needs: [2592, 128] summed over the rows gives [128]. The generic path would transpose
+/// the reduced axes innermost first, reading with a stride of one row per element; here each output run of the
+/// unit-stride axis instead accumulates whole input rows, in a fixed order of the reduced positions, so the
+/// result is the same for any thread count.
+/// </summary>
+internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Output elements per work item: a run of the unit-stride axis.</summary>
+    private const int Block = 512;
+
+    /// <summary>
+    /// True when <paramref name="xl"/> (kept axes first, then <paramref name="reducedAxes"/> reduced ones) keeps a
+    /// unit-stride last axis long enough to run a vector over.
+    /// </summary>
+    public static bool Applies(Layout xl, int reducedAxes)
+    {
+        int lead = xl.Rank - reducedAxes;
+        return lead >= 1 && reducedAxes >= 1 && xl.Strides[lead - 1] == 1 && xl.Shape[lead - 1] >= Vector<T>.Count;
+    }
+
+    /// <summary>y[kept] = sum over the reduced axes of x; y is contiguous over the kept axes.</summary>
+    public static void Run(T[] x, Layout xl, int reducedAxes, T[] y)
+    {
+        int lead = xl.Rank - reducedAxes;
+        int inner = xl.Shape[lead - 1];
+        int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead - 1));
+        var (shape, strides) = MergedReducedAxes(xl, lead);
+        int positions = Layout.ShapeCount(shape);
+        int blocksPerRow = (inner + Block - 1) / Block;
+        CpuParallel.For(outer * blocksPerRow, CpuParallel.Grain(Math.Min(Block, inner) * Math.Max(positions, 1)), (start, end) =>
+        {
+            for (int item = start; item < end; item++)
+            {
+                int o = item / blocksPerRow, from = (item - o * blocksPerRow) * Block;
+                int length = Math.Min(Block, inner - from);
+                int offset = OuterIndex.Offset(xl, lead - 1, o) + from;
+                var walk = new Walk(shape, strides, offset, positions);
+                int c = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; c + 4 * Vector256<T>.Count <= length; c += 4 * Vector256<T>.Count)
+                        SumFourVectors(x, walk, c, ref y[o * inner + from + c]);
+                    for (; c + Vector256<T>.Count <= length; c += Vector256<T>.Count)
+                        SumVector(x, walk, c, ref y[o * inner + from + c]);
+                }
+                for (; c < length; c++)
+                {
+                    T sum = T.Zero;
+                    foreach (int at in walk) sum += x[at + c];
+                    y[o * inner + from + c] = sum;
+                }
+            }
+        });
+    }
+
+    /// <summary>Sums 4 vectors' worth of columns over every reduced position, in registers.</summary>
+    private static void SumFourVectors(T[] x, Walk walk, int column, ref T y)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        foreach (int at in walk)
+        {
+            ref T row = ref Unsafe.Add(ref x0, at + column);
+            a0 += Vector256.LoadUnsafe(ref row);
+            a1 += Vector256.LoadUnsafe(ref row, (nuint)w);
+            a2 += Vector256.LoadUnsafe(ref row, (nuint)(2 * w));
+            a3 += Vector256.LoadUnsafe(ref row, (nuint)(3 * w));
+        }
+        a0.StoreUnsafe(ref y);
+        a1.StoreUnsafe(ref y, (nuint)w);
+        a2.StoreUnsafe(ref y, (nuint)(2 * w));
+        a3.StoreUnsafe(ref y, (nuint)(3 * w));
+    }
+
+    private static void SumVector(T[] x, Walk walk, int column, ref T y)
+    {
+        Vector256<T> a = default;
+        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        foreach (int at in walk) a += Vector256.LoadUnsafe(ref Unsafe.Add(ref x0, at + column));
+        a.StoreUnsafe(ref y);
+    }
+
+    /// <summary>The start offsets of the reduced positions, last axis fastest (an odometer; the bounds checks are the caller's).</summary>
+    private readonly struct Walk(int[] shape, int[] strides, int start, int positions)
+    {
+        public Enumerator GetEnumerator() => new(shape, strides, start, positions);
+
+        public struct Enumerator(int[] shape, int[] strides, int start, int positions)
+        {
+            private readonly int[] _index = shape.Length > 1 ? new int[shape.Length] : [];
+            private int _left = positions, _offset = start, _step = shape.Length == 0 ? 0 : strides[^1];
+            private bool _started;
+
+            public readonly int Current => _offset;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public bool MoveNext()
+            {
+                if (!_started) { _started = true; return _left-- > 0; }
+                if (_left-- <= 0) return false;
+                if (_index.Length == 0) { _offset += _step; return true; }
+                for (int a = shape.Length - 1; a >= 0; a--)
+                {
+                    _offset += strides[a];
+                    if (++_index[a] < shape[a]) break;
+                    _offset -= shape[a] * strides[a];
+                    _index[a] = 0;
+                }
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The reduced axes with extent-1 axes dropped and adjacent axes merged where their strides allow.</summary>
+    private static (int[] Shape, int[] Strides) MergedReducedAxes(Layout xl, int lead)
+    {
+        var shape = new List<int>();
+        var strides = new List<int>();
+        for (int a = lead; a < xl.Rank; a++)
+        {
+            if (xl.Shape[a] == 1) continue;
+            if (shape.Count > 0 && strides[^1] == xl.Strides[a] * xl.Shape[a])
+            {
+                shape[^1] *= xl.Shape[a];
+                strides[^1] = xl.Strides[a];
+                continue;
+            }
+            shape.Add(xl.Shape[a]);
+            strides.Add(xl.Strides[a]);
+        }
+        return (shape.ToArray(), strides.ToArray());
+    }
+}
