@@ -133,14 +133,18 @@ public static class GradRules
         UnaryOp.Sin => g * x.Cos(),
         UnaryOp.Cos => -g * x.Sin(),
         UnaryOp.Sign => g.ZerosLike(),
+        UnaryOp.SiluDerivative => SiluSecondDerivative(x, g),
         _ => throw new NotSupportedException($"backward: no gradient rule for unary {op}."),
     };
 
-    // d/dx x*s(x) = s + x*s*(1 - s) = s * (1 + x * (1 - s))
-    private static Tensor SiluGrad(Tensor x, Tensor g)
+    // d/dx x*s(x) = s + x*s*(1 - s) = s * (1 + x * (1 - s)), one fused kernel.
+    private static Tensor SiluGrad(Tensor x, Tensor g) => g * x.SiluDerivative();
+
+    // d/dx s (1 + x (1 - s)) = s (1 - s) (2 + x (1 - 2 s))
+    private static Tensor SiluSecondDerivative(Tensor x, Tensor g)
     {
         var s = x.Sigmoid();
-        return g * s * (1.0 + x * (1.0 - s));
+        return g * s * (1.0 - s) * (2.0 + x * (1.0 - 2.0 * s));
     }
 
     private static Tensor?[] Binary(BinaryOp op, Tensor a, Tensor b, Tensor y, Tensor g)

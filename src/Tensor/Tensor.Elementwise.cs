@@ -32,6 +32,12 @@ public sealed partial class Tensor
     public Tensor Sigmoid() => Unary(UnaryOp.Sigmoid);
     /// <summary>x * sigmoid(x).</summary>
     public Tensor Silu() => Unary(UnaryOp.Silu);
+
+    /// <summary>
+    /// The derivative of SiLU, s (1 + x (1 - s)) with s = sigmoid(x), in one pass (what SiLU's gradient rule
+    /// multiplies the incoming gradient by).
+    /// </summary>
+    public Tensor SiluDerivative() => Unary(UnaryOp.SiluDerivative);
     /// <summary>max(x, 0).</summary>
     public Tensor Relu() => Unary(UnaryOp.Relu);
     /// <summary>Sine.</summary>

@@ -17,6 +17,7 @@ public class UnaryGradTests
         ["tanh"] = (x => x.Tanh(), Domain.Any),
         ["sigmoid"] = (x => x.Sigmoid(), Domain.Any),
         ["silu"] = (x => x.Silu(), Domain.Any),
+        ["silu_derivative"] = (x => x.SiluDerivative(), Domain.Any),
         ["relu"] = (x => x.Relu(), Domain.NonZero),
         ["sin"] = (x => x.Sin(), Domain.Any),
         ["cos"] = (x => x.Cos(), Domain.Any),

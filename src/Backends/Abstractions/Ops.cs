@@ -23,6 +23,8 @@ public enum UnaryOp
     Sigmoid,
     /// <summary>x * sigmoid(x)</summary>
     Silu,
+    /// <summary>d/dx silu(x) = s (1 + x (1 - s)) with s = sigmoid(x) (SiLU's gradient in one pass)</summary>
+    SiluDerivative,
     /// <summary>max(x, 0)</summary>
     Relu,
     /// <summary>sin x</summary>

@@ -313,6 +313,7 @@ public static class ScalarOps
         UnaryOp.Tanh => Math.Tanh(x),
         UnaryOp.Sigmoid => 1 / (1 + Math.Exp(-x)),
         UnaryOp.Silu => x / (1 + Math.Exp(-x)),
+        UnaryOp.SiluDerivative => (1 + x * (1 - 1 / (1 + Math.Exp(-x)))) / (1 + Math.Exp(-x)),
         UnaryOp.Relu => double.IsNaN(x) ? x : Math.Max(x, 0),
         UnaryOp.Sin => Math.Sin(x),
         UnaryOp.Cos => Math.Cos(x),

@@ -18,6 +18,7 @@ public static class UnaryOpTable
         new("tanh", x => x.Tanh(), Math.Tanh),
         new("sigmoid", x => x.Sigmoid(), Scalars.Sigmoid),
         new("silu", x => x.Silu(), Scalars.Silu),
+        new("silu_derivative", x => x.SiluDerivative(), Scalars.SiluDerivative),
         new("relu", x => x.Relu(), Scalars.Relu),
         new("relu_ties", x => x.Relu(), Scalars.Relu, Domain.Discrete),
         new("sin", x => x.Sin(), Math.Sin),

@@ -53,12 +53,7 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
             case UnaryOp.Rsqrt: TensorPrimitives.ReciprocalSqrt(x, y); break;
             case UnaryOp.Square: SimdArithmetic<T>.Run<MulOp<T>>(x, x, y); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
-            case UnaryOp.Silu:
-                // y may alias x only when x is the output row itself, which never happens here (y is fresh).
-                TensorPrimitives.Sigmoid(x, y);
-                SimdArithmetic<T>.Run<MulOp<T>>(x, y, y);
-                break;
+            case UnaryOp.Sigmoid or UnaryOp.Silu or UnaryOp.SiluDerivative: LogisticKernels<T>.Run(op, x, y); break;
             case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); break;
             case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
             case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;

@@ -23,6 +23,11 @@ internal static class ElementMath
             case UnaryOp.Tanh: return Tanh<T, TOps>(x);
             case UnaryOp.Sigmoid: return Sigmoid<T, TOps>(x);
             case UnaryOp.Silu: return m.Mul(x, Sigmoid<T, TOps>(x));
+            case UnaryOp.SiluDerivative:
+            {
+                T s = Sigmoid<T, TOps>(x);
+                return m.Mul(s, m.Add(m.One, m.Mul(x, m.Sub(m.One, s))));
+            }
             case UnaryOp.Relu: return m.Less(m.Zero, x) || m.IsNaN(x) ? x : m.Zero;
             case UnaryOp.Sin: return m.Sin(x);
             case UnaryOp.Cos: return m.Cos(x);

@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// e^x per float lane: Cephes' expf (Cody-Waite reduction by ln 2, degree-6 polynomial), within 2 ulp; 0 below
+/// ln 2^-126 (no denormals), +inf above ln 2^128, NaN stays NaN.
+/// </summary>
+internal static class VectorExp
+{
+    private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
+    private const float Lowest = -87.33654f, Highest = 88.72283f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        var k = Vector512.Round(Vector512.Min(Vector512.Max(x, Vector512.Create(Lowest)), Vector512.Create(Highest)) * Log2E);
+        var r = x - k * Ln2Hi - k * Ln2Lo;
+        var p = Vector512.Create(1.9875691500e-4f);
+        p = p * r + Vector512.Create(1.3981999507e-3f);
+        p = p * r + Vector512.Create(8.3334519073e-3f);
+        p = p * r + Vector512.Create(4.1665795894e-2f);
+        p = p * r + Vector512.Create(1.6666665459e-1f);
+        p = p * r + Vector512.Create(5.0000001201e-1f);
+        var y = p * (r * r) + r + Vector512<float>.One;
+        // 2^k in two halves, so that k = 128 (e^x just below the overflow threshold) stays finite.
+        var half = Vector512.ShiftRightArithmetic(Vector512.ConvertToInt32(k), 1);
+        var pow1 = Vector512.ShiftLeft(half + Vector512.Create(127), 23).As<int, float>();
+        var pow2 = Vector512.ShiftLeft(Vector512.ConvertToInt32(k) - half + Vector512.Create(127), 23).As<int, float>();
+        y = y * pow1 * pow2;
+        y = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512<float>.Zero, y);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(Highest)), Vector512.Create(float.PositiveInfinity), y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var k = Vector256.Round(Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest)) * Log2E);
+        var r = x - k * Ln2Hi - k * Ln2Lo;
+        var p = Vector256.Create(1.9875691500e-4f);
+        p = p * r + Vector256.Create(1.3981999507e-3f);
+        p = p * r + Vector256.Create(8.3334519073e-3f);
+        p = p * r + Vector256.Create(4.1665795894e-2f);
+        p = p * r + Vector256.Create(1.6666665459e-1f);
+        p = p * r + Vector256.Create(5.0000001201e-1f);
+        var y = p * (r * r) + r + Vector256<float>.One;
+        var half = Vector256.ShiftRightArithmetic(Vector256.ConvertToInt32(k), 1);
+        var pow1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).As<int, float>();
+        var pow2 = Vector256.ShiftLeft(Vector256.ConvertToInt32(k) - half + Vector256.Create(127), 23).As<int, float>();
+        y = y * pow1 * pow2;
+        y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, y);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(float.PositiveInfinity), y);
+    }
+}
