@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Numerics;
-using GsdmCore.Backends.Cpu;
-
-namespace GsdmCore.Nn;
+namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// Fused group normalisation over contiguous x [B, M, C] (M nodes, G groups of C/G channels). Work is split
