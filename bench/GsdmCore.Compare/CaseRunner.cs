@@ -16,7 +16,7 @@ internal static class CaseRunner
         var diffusion = GaussianDiffusion.Default();
         var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
         var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
-        using var gsdm = new GsdmEngine(graph, c.Model, diffusion, train, sample);
+        using var gsdm = new GsdmEngine(graph, c.Model, diffusion, train, sample, GsdmCore.Device.Parse(o.Device));
 
         var torchEngines = new List<TorchEngine>();
         foreach (var variant in new[] { TorchAttentionVariant.SparseGather, TorchAttentionVariant.DenseMasked })
@@ -103,7 +103,7 @@ internal static class CaseRunner
         var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
         var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
         IEngine engine = o.Engine == "gsdm"
-            ? new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample)
+            ? new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample, GsdmCore.Device.Parse(o.Device))
             : new TorchEngine(problem.Graph, c.Model,
                 o.Variant == "sparse-gather" ? TorchAttentionVariant.SparseGather : TorchAttentionVariant.DenseMasked, train, sample);
         using (engine)

@@ -14,9 +14,11 @@ internal sealed record CompareOptions
     public bool Peak { get; init; }
     public bool Profile { get; init; }
     public bool SkipPeak { get; init; }
+    /// <summary>Where the GsdmCore side runs: cpu (default), cuda, cuda:N or ilgpu-cpu. TorchSharp stays on the CPU.</summary>
+    public string Device { get; init; } = "cpu";
 
     public const string Usage =
-        "usage: GsdmCore.Compare [--case all|<name>] [--threads N] [--warmup N] [--reps N] [--profile] [--no-peak]\n" +
+        "usage: GsdmCore.Compare [--case all|<name>] [--threads N] [--warmup N] [--reps N] [--profile] [--no-peak] [--device cpu|cuda|cuda:N]\n" +
         "       GsdmCore.Compare --engine gsdm|torch --case <name> --peak   (child mode, used for peak memory)";
 
     public static CompareOptions Parse(string[] args)
@@ -42,6 +44,7 @@ internal sealed record CompareOptions
                 "--variant" => o with { Variant = Next() },
                 "--profile" => o with { Profile = true },
                 "--no-peak" => o with { SkipPeak = true },
+                "--device" => o with { Device = Next() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option '{args[i]}'.\n{Usage}"),
             };

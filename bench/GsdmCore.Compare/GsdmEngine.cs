@@ -4,7 +4,10 @@ using GsdmCore.Nn;
 
 namespace GsdmCore.Compare;
 
-/// <summary>GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: everything inside one TensorScope.</summary>
+/// <summary>
+/// GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: everything inside one TensorScope, on the chosen device
+/// (each step waits for the device before it returns, so timings cover the work).
+/// </summary>
 internal sealed class GsdmEngine : IEngine
 {
     private readonly GaussianDiffusion _diffusion;
@@ -12,14 +15,17 @@ internal sealed class GsdmEngine : IEngine
     private readonly ExponentialMovingAverage _ema;
     private readonly Tensor _x0, _noise, _mask;
     private readonly int[] _t;
+    private readonly Device _device;
     private readonly Tensor _sampleXt, _sampleT, _sampleMask, _sampleValues;
 
     public GsdmDenoiser Model { get; }
     public string Name => "gsdm";
     public long ParameterCount => Model.Parameters().Sum(p => (long)p.Count);
 
-    public GsdmEngine(CompiledGraph graph, GsdmDenoiserConfig config, GaussianDiffusion diffusion, StepInputs train, StepInputs sample)
+    public GsdmEngine(CompiledGraph graph, GsdmDenoiserConfig config, GaussianDiffusion diffusion, StepInputs train, StepInputs sample, Device device)
     {
+        _device = device;
+        using var onDevice = Device.Use(device);
         _diffusion = diffusion;
         Model = new GsdmDenoiser(graph, config);
         _adam = new Adam(Model.Parameters(), Hyper.LearningRate, Hyper.Beta1, Hyper.Beta2, Hyper.Eps);
@@ -41,6 +47,7 @@ internal sealed class GsdmEngine : IEngine
 
     public double TrainStep()
     {
+        using var onDevice = Device.Use(_device);
         using var scope = TensorScope.Begin();
         _adam.ZeroGrad();
         var loss = _diffusion.Loss(Model, _x0, _t, _noise, _mask);
@@ -50,15 +57,19 @@ internal sealed class GsdmEngine : IEngine
         _adam.Step();
         _ema.Update();
         _adam.ZeroGrad();
+        _device.Backend.Synchronize();
         return value;
     }
 
     public float[]? SampleStep(bool copyOut = false)
     {
+        using var onDevice = Device.Use(_device);
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.Disable();
         var x0 = Model.Predict(_sampleXt, _sampleT, _sampleMask, _sampleValues);
-        return copyOut ? x0.ToArray<float>() : null;
+        var result = copyOut ? x0.ToArray<float>() : null;
+        _device.Backend.Synchronize();
+        return result;
     }
 
     /// <summary>The training-batch tensors, for the profiler.</summary>

@@ -11,7 +11,7 @@ internal static class ProfileCase
         var diffusion = GaussianDiffusion.Default();
         var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
         var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
-        using var engine = new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample);
+        using var engine = new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample, GsdmCore.Device.Cpu);
         new Profiler(engine).Run(c.Name, o.Warmup, o.Reps);
     }
 }

@@ -33,6 +33,18 @@ public readonly record struct Device(DeviceKind Kind, int Index = 0)
     /// <summary>The GPU kernels on ILGPU's CPU accelerator (slow; for tests without a GPU).</summary>
     public static Device IlgpuCpu => new(DeviceKind.IlgpuCpu);
 
+    /// <summary>
+    /// The device creation ops use when none is given: the CPU, unless a <see cref="Use"/> block on this thread chose
+    /// another.
+    /// </summary>
+    public static Device Current => DeviceScope.Current;
+
+    /// <summary>
+    /// Makes <paramref name="device"/> the default of creation ops on this thread until the returned scope is
+    /// disposed: <c>using (Device.Use(Device.IlgpuCpu)) { var x = Tensor.Zeros([3]); }</c>. Scopes nest.
+    /// </summary>
+    public static DeviceScope Use(Device device) => new(device);
+
     /// <summary>True when a CUDA GPU can be used (probes the driver library once; never throws).</summary>
     public static bool IsCudaAvailable => ProbeCuda();
 

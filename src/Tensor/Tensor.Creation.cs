@@ -8,7 +8,7 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.F32, Device? device = null)
     {
         Checks.Shape("full", shape);
-        var t = Empty((int[])shape.Clone(), dtype, device ?? Device.Cpu);
+        var t = Empty((int[])shape.Clone(), dtype, device ?? Device.Current);
         t.Backend.Fill(t.Buffer, t.Layout, value);
         return t;
     }
@@ -37,7 +37,7 @@ public sealed partial class Tensor
         if (step == 0 || double.IsNaN(step))
             throw new TensorShapeException("arange", "step must be a non-zero number.");
         int count = Math.Max(0, (int)Math.Ceiling((end - start) / step));
-        var t = Empty([count], dtype, device ?? Device.Cpu);
+        var t = Empty([count], dtype, device ?? Device.Current);
         t.Backend.Arange(t.Buffer, count, start, step);
         return t;
     }
@@ -57,7 +57,7 @@ public sealed partial class Tensor
         Checks.Shape("from_array", shape);
         if (Layout.ShapeCount(shape) != data.Length)
             throw new TensorShapeException("from_array", $"{data.Length} values do not fill shape {Checks.S(shape)} ({Layout.ShapeCount(shape)} elements).");
-        var t = Empty((int[])shape.Clone(), DTypeInfo.Of<T>(), device ?? Device.Cpu);
+        var t = Empty((int[])shape.Clone(), DTypeInfo.Of<T>(), device ?? Device.Current);
         t.Backend.Upload<T>(data, t.Buffer);
         return t;
     }
@@ -74,7 +74,7 @@ public sealed partial class Tensor
     {
         Checks.Shape("random", shape);
         if (!dtype.IsFloat()) throw new TensorDTypeException("random", $"random tensors are float; asked for {dtype}.");
-        var t = Empty((int[])shape.Clone(), dtype, device ?? Device.Cpu);
+        var t = Empty((int[])shape.Clone(), dtype, device ?? Device.Current);
         t.Backend.Random(kind, t.Buffer, t.Count, generator.Seed, generator.Reserve(t.Count));
         return t;
     }

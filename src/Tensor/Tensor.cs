@@ -12,13 +12,13 @@ public sealed partial class Tensor
     private bool _requiresGrad;
 
     /// <summary>The memory this tensor views (shared with other views of it).</summary>
-    public IBuffer Buffer { get; }
+    public IBuffer Buffer { get; private set; }
     /// <summary>Shape, strides and offset into <see cref="Buffer"/>.</summary>
-    public Layout Layout { get; }
+    public Layout Layout { get; private set; }
     /// <summary>Element type.</summary>
     public DType DType => Buffer.DType;
     /// <summary>Where the memory lives.</summary>
-    public Device Device { get; }
+    public Device Device { get; private set; }
     /// <summary>The op that produced this tensor, when it was recorded; null for leaves.</summary>
     public GradNode? Node { get; private set; }
     /// <summary>Accumulated gradient of a leaf after <c>Backward()</c>.</summary>
@@ -93,14 +93,34 @@ public sealed partial class Tensor
     public Tensor RecordCustom(ICustomGrad rule, params ReadOnlySpan<Tensor> inputs) => Recorded(OpKind.Custom, rule, inputs);
 
     /// <summary>
-    /// A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/> whose contents are
+    /// Moves this leaf tensor's memory to <paramref name="device"/> in place: the same object (so every layer field
+    /// and name that refers to it stays valid) now views a contiguous copy there. Its gradient is dropped. For module
+    /// parameters (<c>Module.To</c>); views of the old memory keep the old memory.
+    /// </summary>
+    /// <exception cref="AutogradException">The tensor was produced by a recorded op.</exception>
+    public void MoveTo(Device device)
+    {
+        if (!IsLeaf)
+            throw new AutogradException("move_to", "only leaf tensors (parameters) can be moved in place; use .To(device) for a copy.");
+        if (device == Device) return;
+        Tensor moved;
+        using (TensorScope.Suspend()) moved = To(device);
+        Buffer = moved.Buffer;
+        Layout = moved.Layout;
+        Device = device;
+        Grad = null;
+    }
+
+    /// <summary>
+    /// A fresh contiguous tensor of <paramref name="shape"/> on <paramref name="device"/> (default
+    /// <see cref="GsdmCore.Device.Current"/>) whose contents are
     /// unspecified (pooled memory is reused as is): for outputs that are about to be overwritten in full.
     /// </summary>
     public static Tensor Empty(int[] shape, DType dtype = DType.F32, Device? device = null)
     {
         Checks.Shape("empty", shape);
         var layout = Layout.Contiguous(shape);
-        var on = device ?? Device.Cpu;
+        var on = device ?? Device.Current;
         var buffer = on.Backend.Allocate(layout.Count, dtype);
         TensorScope.Track(buffer);
         return new Tensor(buffer, layout, on);

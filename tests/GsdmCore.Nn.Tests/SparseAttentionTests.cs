@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using GsdmCore.Autograd;
 using GsdmCore.Backends;
 using GsdmCore.Nn;
+using GsdmCore.Backends.Cpu;
 using Xunit;
 
 namespace GsdmCore.Nn.Tests;

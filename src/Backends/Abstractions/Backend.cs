@@ -69,6 +69,49 @@ public abstract class Backend
     /// <summary>dst[o, idx[o, j, i], i] += src[o, j, i]; dst contiguous [outer, n, inner], idx and src [outer, m, inner].</summary>
     public abstract void ScatterAdd(IBuffer dst, int outer, int n, int inner, IBuffer idx, int m, IBuffer src);
 
+    /// <summary>
+    /// Graph-sparse attention forward: o_i = sum_{e=(i,j)} p_e v_j with p = softmax over row i of scale * q_i.k_j, for
+    /// every (batch, head). q, k, v and o are rank-4 [B, H, N, Dh] views whose last axis has unit stride (o is written
+    /// in full; a row without edges gives zeros). The row pointers and columns
+    /// of <paramref name="graph"/> are read (rows sorted, validated by the caller). When <paramref name="probs"/> is given, the
+    /// probabilities are stored there, contiguous [B*H, nnz], for <see cref="SparseAttentionBackward"/>.
+    /// </summary>
+    public abstract void SparseAttentionForward(in SparseAttentionDims d, in SparseGraphBuffers graph,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer o, Layout ol, IBuffer? probs);
+
+    /// <summary>
+    /// Graph-sparse attention backward given dO and the forward's probabilities: dS_e = p_e (dO_i.v_j - sum_e' p_e' dO_i.v_j');
+    /// dq_i = scale sum_e dS_e k_j; dk_j = scale sum_{e into j} dS_e q_i; dv_j = sum_{e into j} p_e dO_i. Views as in
+    /// <see cref="SparseAttentionForward"/>; every element of each non-null target is written (null targets are skipped).
+    /// </summary>
+    public abstract void SparseAttentionBackward(in SparseAttentionDims d, in SparseGraphBuffers graph,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer dO, Layout dOl, IBuffer probs,
+        IBuffer? dq, Layout dql, IBuffer? dk, Layout dkl, IBuffer? dv, Layout dvl);
+
+    /// <summary>
+    /// Group-norm forward over x (contiguous [B, M, C] starting at element <paramref name="xOffset"/>): y = (x - mean) * rstd
+    /// (* w[c] + b[c] when <paramref name="weight"/> and <paramref name="bias"/> are given, both [C] from element 0).
+    /// Writes y (contiguous, from 0) and the statistics mean and rstd = 1 / sqrt(var + eps), [B*G] each.
+    /// </summary>
+    public abstract void GroupNormForward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer? weight, IBuffer? bias,
+        IBuffer y, IBuffer mean, IBuffer rstd);
+
+    /// <summary>
+    /// Group-norm backward: dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat,
+    /// db[c] = sum dy (over samples and nodes). x and dy are contiguous from their offsets; non-null outputs are
+    /// overwritten (dx from element 0, dw and db [C]).
+    /// </summary>
+    public abstract void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db);
+
+    /// <summary>
+    /// One Adam / AdamW step (see <see cref="AdamCoefficients"/>) over <paramref name="count"/> elements: the parameter
+    /// (from <paramref name="paramOffset"/>) and the moments m and v (from 0) are updated in place; the gradient is
+    /// read from <paramref name="gradOffset"/>. All four have the same float dtype.
+    /// </summary>
+    public abstract void AdamStep(in AdamCoefficients c, IBuffer param, int paramOffset, IBuffer grad, int gradOffset,
+        IBuffer m, IBuffer v, int count);
+
     /// <summary>Waits for queued work (a no-op on the CPU).</summary>
     public virtual void Synchronize() { }
 }

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace GsdmCore.Backends.Cpu;
 
 /// <summary>The host backend: SIMD kernels over managed arrays, threaded in fixed chunks.</summary>
-public sealed unsafe class CpuBackend : Backend
+public sealed unsafe partial class CpuBackend : Backend
 {
     /// <summary>The one CPU backend.</summary>
     public static CpuBackend Instance { get; } = new();

@@ -22,7 +22,7 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "Run folder (or its checkpoint.safetensors) written by 'gsdm train'.", Required = true, HelpName = "DIR" };
         var count = new Option<int>("--count", "-n") { Description = "Held-out instances to sample and score.", DefaultValueFactory = _ => 64 };
         var fraction = new Option<double?>("--observed-fraction") { Description = "Sudoku: share of cells given as clues (default 0.5; 0 = unconditional)." };
-        var device = new Option<string?>("--device") { Description = "cpu (default) or cuda.", HelpName = "cpu|cuda" };
+        var device = new Option<string?>("--device") { Description = "cpu (default), cuda or cuda:N (an NVIDIA GPU).", HelpName = "cpu|cuda|cuda:N" };
         var sampling = new SamplingOptionSet();
         var command = new Command("eval", "Sample held-out instances of the run's problem and print its metrics (Sudoku: solved, clashes; sorting: accuracy; BCMF: RMSE; Boolean: accuracy).");
         command.Options.Add(checkpoint);
@@ -32,13 +32,13 @@ public static class EvalCommand
         command.Options.Add(device);
         command.SetAction(parse =>
         {
-            ModelChoices.Device(parse.GetValue(device));
+            var on = ModelChoices.Device(parse.GetValue(device));
             var options = sampling.Read(parse);
             int n = parse.GetValue(count);
             if (n is < 1 or > 4096) throw new UsageException($"--count must lie in 1..4096, got {n}.");
             double? f = parse.GetValue(fraction);
             if (f is < 0 or > 1) throw new UsageException($"--observed-fraction must lie in [0, 1], got {f}.");
-            var run = TrainedRun.Load(parse.GetValue(checkpoint)!, "--checkpoint");
+            var run = TrainedRun.Load(parse.GetValue(checkpoint)!, "--checkpoint", on);
             if (f is not null && run.Problem is not SudokuProblem) throw new UsageException("--observed-fraction applies to Sudoku runs only.");
             var batch = run.Problem is SudokuProblem sudoku ? sudoku.Sample(n, HeldOutSeed, f ?? 0.5) : run.Problem.Sample(n, HeldOutSeed);
             var clock = Stopwatch.StartNew();

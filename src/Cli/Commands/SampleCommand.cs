@@ -20,7 +20,7 @@ public static class SampleCommand
         var observe = new Option<string?>("--observe") { Description = "What is given. Sudoku: the grid row by row, '.' for blanks (16 characters for 4x4, 81 for 9x9). Others: the observed values, comma separated.", HelpName = "VALUES" };
         var observeFile = new Option<string?>("--observe-file") { Description = "A file of one or more instances written as for --observe ('#' starts a comment line).", HelpName = "FILE" };
         var count = new Option<int?>("--count", "-n") { Description = "Samples per given instance (default 1), or instances to draw when nothing is given (default 8)." };
-        var device = new Option<string?>("--device") { Description = "cpu (default) or cuda.", HelpName = "cpu|cuda" };
+        var device = new Option<string?>("--device") { Description = "cpu (default), cuda or cuda:N (an NVIDIA GPU).", HelpName = "cpu|cuda|cuda:N" };
         var sampling = new SamplingOptionSet();
         var command = new Command("sample", "Draw samples from a trained GSDM; with --observe, complete the given instance (e.g. solve a Sudoku).");
         command.Options.Add(checkpoint);
@@ -31,11 +31,11 @@ public static class SampleCommand
         command.Options.Add(device);
         command.SetAction(parse =>
         {
-            ModelChoices.Device(parse.GetValue(device));
+            var on = ModelChoices.Device(parse.GetValue(device));
             var options = sampling.Read(parse);
             int? n = parse.GetValue(count);
             if (n is < 1 or > 4096) throw new UsageException($"--count must lie in 1..4096, got {n}.");
-            var run = TrainedRun.Load(parse.GetValue(checkpoint)!, "--checkpoint");
+            var run = TrainedRun.Load(parse.GetValue(checkpoint)!, "--checkpoint", on);
             var given = ObservationInput.Read(run.Problem, parse.GetValue(observe), parse.GetValue(observeFile), n ?? 1);
             var conditioning = given ?? Unconditioned(run.Problem, n ?? 8, options.Seed);
             var samples = run.Trainer.Sample(conditioning, options).ToArray();

@@ -25,7 +25,7 @@ public sealed class TrainOptions
     /// <summary>--out.</summary>
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "Run folder for the checkpoint, run.json, metrics.csv and loss.png (default runs/<problem>; on --resume, the resumed folder).", HelpName = "DIR" };
     /// <summary>--device.</summary>
-    public Option<string?> Device { get; } = new("--device") { Description = "cpu (default) or cuda.", HelpName = "cpu|cuda" };
+    public Option<string?> Device { get; } = new("--device") { Description = "cpu (default), cuda or cuda:N (an NVIDIA GPU).", HelpName = "cpu|cuda|cuda:N" };
     /// <summary>--emb-dim.</summary>
     public Option<int?> EmbDim { get; } = new("--emb-dim") { Description = "Token width d (default 64)." };
     /// <summary>--blocks.</summary>

@@ -21,15 +21,15 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
         var config = configPath is null ? null : ConfigFile.Load(configPath);
         config?.RequireKnownKeys(options.Configurable.Select(SettingSource.Key).ToArray());
         var source = new SettingSource(parse, config);
-        ModelChoices.Device(source.String(options.Device));
+        var device = ModelChoices.Device(source.String(options.Device));
         double? timeLimit = source.Double(options.TimeLimit);
         if (timeLimit is <= 0) throw new UsageException($"--time-limit must be a positive number of seconds, got {timeLimit}.");
         var limit = timeLimit is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
         string? resume = parse.GetValue(options.Resume);
-        return resume is null ? Fresh(options, source, limit) : Resumed(options, source, resume, limit);
+        return resume is null ? Fresh(options, source, limit, device) : Resumed(options, source, resume, limit, device);
     }
 
-    private static TrainPlan Fresh(TrainOptions o, SettingSource s, TimeSpan? limit)
+    private static TrainPlan Fresh(TrainOptions o, SettingSource s, TimeSpan? limit, Device device)
     {
         var spec = ProblemSettings.Read(o.Problem, s);
         var problem = spec.Create();
@@ -45,13 +45,13 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
             Seed = seed ?? model.Seed,
         };
         var folder = RunFolder.Create(s.String(o.Out) ?? Path.Combine("runs", problem.Name));
-        trainer = Adjust(trainer, o, s, folder) with { Seed = seed ?? trainer.Seed, Diffusion = ModelChoices.Diffusion(s.String(o.Diffusion)) };
+        trainer = Adjust(trainer, o, s, folder, device) with { Seed = seed ?? trainer.Seed, Diffusion = ModelChoices.Diffusion(s.String(o.Diffusion)) };
         Validate(model.Validate);
         Validate(trainer.Validate);
         return new TrainPlan(spec, problem, new GsdmTrainer(problem, model, trainer), folder, new TrainingBudget(trainer.Steps, limit), null);
     }
 
-    private static TrainPlan Resumed(TrainOptions o, SettingSource s, string resume, TimeSpan? limit)
+    private static TrainPlan Resumed(TrainOptions o, SettingSource s, string resume, TimeSpan? limit, Device device)
     {
         var from = RunFolder.Open(resume, "--resume");
         foreach (var option in o.Architecture.Append(o.Seed))
@@ -62,15 +62,16 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
         var folder = RunFolder.Create(s.String(o.Out) ?? from.Directory);
         var trainer = GsdmTrainer.Resume(problem, from.CheckpointPath, options =>
         {
-            var adjusted = Adjust(options, o, s, folder);
+            var adjusted = Adjust(options, o, s, folder, device);
             Validate(adjusted.Validate);
             return adjusted;
         });
         return new TrainPlan(spec, problem, trainer, folder, new TrainingBudget(trainer.Options.Steps, limit), from.CheckpointPath);
     }
 
-    private static TrainerOptions Adjust(TrainerOptions t, TrainOptions o, SettingSource s, RunFolder folder) => t with
+    private static TrainerOptions Adjust(TrainerOptions t, TrainOptions o, SettingSource s, RunFolder folder, Device device) => t with
     {
+        Device = device,
         Steps = s.Int(o.Steps) ?? t.Steps,
         BatchSize = s.Int(o.Batch) ?? t.BatchSize,
         LearningRate = s.Double(o.Lr) ?? t.LearningRate,

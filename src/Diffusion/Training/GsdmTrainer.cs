@@ -81,6 +81,8 @@ public sealed class GsdmTrainer
         Options = options ?? new TrainerOptions();
         Options.Validate();
         Diffusion = diffusion ?? GaussianDiffusion.Default();
+        // Everything the trainer creates (parameters, optimiser and EMA state, cached constants) lives on the device.
+        using var onDevice = OnDevice();
         if (Options.Diffusion != DiffusionKind.Gaussian)
             Categorical = new CategoricalDiffusion(Options.Diffusion, CategoricalDiffusion.LayoutOf(problem.Graph),
                 CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps), Diffusion, Options.HybridWeight);
@@ -117,6 +119,7 @@ public sealed class GsdmTrainer
         if (Ema.IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; dispose the Apply() scope before training.");
         if (!_clock.IsRunning) StartClock();
         double loss, norm;
+        using (OnDevice())
         using (TensorScope.Begin())
         {
             var batch = Problem.Sample(Options.BatchSize, StepSeeds.Data(Options.Seed, Step));
@@ -172,6 +175,7 @@ public sealed class GsdmTrainer
     {
         var clock = Stopwatch.StartNew();
         MetricReport metrics;
+        using (OnDevice())
         using (TensorScope.Begin())
         {
             batch ??= ValidationData?.Invoke() ?? Problem.Sample(Options.ValidationBatch, Options.ValidationSeed);
@@ -186,9 +190,13 @@ public sealed class GsdmTrainer
     /// <summary>Draws samples for <paramref name="conditioning"/> with the EMA weights (see <see cref="ProblemSampling"/>).</summary>
     public Tensor Sample(ProblemBatch conditioning, SamplingOptions? options = null)
     {
+        using (OnDevice())
         using (Ema.Apply())
             return SampleWith(conditioning, options ?? Options.ValidationSampling);
     }
+
+    /// <summary>Makes <see cref="TrainerOptions.Device"/> the default of creation ops for a block.</summary>
+    private DeviceScope OnDevice() => Device.Use(Options.Device);
 
     private Tensor SampleWith(ProblemBatch conditioning, SamplingOptions options) =>
         Categorical is null

@@ -19,8 +19,8 @@ public static class ProblemSampling
         options ??= new SamplingOptions();
         options.Validate();
         var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
-        var data = conditioning.Data.To(dtype);
-        var observation = new Observation(conditioning.ObservedFeatures.To(dtype), data);
+        var data = conditioning.Data.To(Device.Current).To(dtype);
+        var observation = new Observation(conditioning.ObservedFeatures.To(Device.Current).To(dtype), data);
         var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
         var noise = new GeneratorNoise(new Generator(options.Seed));
         int[] shape = [conditioning.Size, conditioning.Graph.Features.Width];
@@ -43,8 +43,8 @@ public static class ProblemSampling
         options ??= new SamplingOptions();
         options.Validate();
         var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
-        var data = conditioning.Data.To(dtype);
-        var observation = new Observation(conditioning.ObservedFeatures.To(dtype), data);
+        var data = conditioning.Data.To(Device.Current).To(dtype);
+        var observation = new Observation(conditioning.ObservedFeatures.To(Device.Current).To(dtype), data);
         var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
         return new CategoricalSampler(diffusion).Sample(denoiser, conditioning.Size, new Generator(options.Seed), observation, timesteps, dtype);
     }

@@ -47,6 +47,13 @@ public sealed record TrainerOptions
     /// Gaussian). With a categorical process the validation sampler is its ancestral sampler.
     /// </summary>
     public DiffusionKind Diffusion { get; init; } = DiffusionKind.Gaussian;
+    /// <summary>
+    /// Where the network, its optimiser state and each step's data live: <see cref="Device.Cpu"/> (default),
+    /// <see cref="Device.Cuda"/> or <see cref="Device.IlgpuCpu"/> (the GPU kernels on host threads, for tests). Not
+    /// stored in checkpoints: a run may resume on another device. Seeded randomness is the same on every device.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Device Device { get; init; } = Device.Cpu;
     /// <summary>D3PM's hybrid cross-entropy weight lambda of a categorical process (0: the pure bound).</summary>
     public double HybridWeight { get; init; }
 

@@ -1,3 +1,5 @@
+using GsdmCore.Backends;
+
 namespace GsdmCore.Nn;
 
 /// <summary>
@@ -21,6 +23,35 @@ public sealed class SparseGraph
 
     internal int[] RowPointerArray => _rowPointers;
     internal int[] ColumnArray => _columns;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Device, (Tensor[] Keep, SparseGraphBuffers Buffers)> _onDevice = new();
+
+    /// <summary>
+    /// The graph and its transpose as I32 buffers on <paramref name="device"/> (see <see cref="SparseGraphBuffers"/>),
+    /// uploaded once per device and kept for the graph's lifetime (outside any <see cref="TensorScope"/>).
+    /// </summary>
+    internal SparseGraphBuffers On(Device device) => _onDevice.GetOrAdd(device, d =>
+    {
+        int nnz = _columns.Length;
+        var colPtr = new int[Nodes + 1];
+        foreach (int c in _columns) colPtr[c + 1]++;
+        for (int j = 0; j < Nodes; j++) colPtr[j + 1] += colPtr[j];
+        var fill = (int[])colPtr.Clone();
+        var colEdges = new int[nnz];
+        var edgeRows = new int[nnz];
+        for (int i = 0; i < Nodes; i++)
+            for (int e = _rowPointers[i]; e < _rowPointers[i + 1]; e++)
+            {
+                edgeRows[e] = i;
+                colEdges[fill[_columns[e]]++] = e;
+            }
+        using (TensorScope.Suspend())
+        {
+            var keep = new[] { _rowPointers, _columns, colPtr, colEdges, edgeRows }
+                .Select(a => TensorScope.Persist(Tensor.FromArray(a, device: d))).ToArray();
+            return (keep, new SparseGraphBuffers(keep[0].Buffer, keep[1].Buffer, keep[2].Buffer, keep[3].Buffer, keep[4].Buffer));
+        }
+    }).Buffers;
 
     /// <summary>
     /// Creates the graph from CSR arrays (copied) and validates them: row pointers start at 0, never decrease and

@@ -1,5 +1,4 @@
 using GsdmCore.Backends;
-using GsdmCore.Backends.Cpu;
 
 namespace GsdmCore.Nn;
 
@@ -48,17 +47,28 @@ public sealed class GroupNorm : Module
         return 1;
     }
 
-    /// <summary>Normalises x [B, ..., C] (at least rank 2) with a fused kernel that records its own backward.</summary>
+    /// <summary>
+    /// Normalises x [B, ..., C] (at least rank 2) with the backend's fused kernel (on x's device), which records its
+    /// own backward.
+    /// </summary>
     public Tensor Forward(Tensor x)
     {
         if (x.Rank < 2 || x.Dim(-1) != Channels)
             throw new TensorShapeException("group_norm", $"input {Layout.Format(x.Shape)} must be [batch, ..., {Channels}].");
         if (!x.DType.IsFloat() || (Weight != null && Weight.DType != x.DType))
             throw new TensorDTypeException("group_norm", $"input {x.DType} must be float and match the parameters' dtype.");
+        if (Weight != null && (Weight.Device != x.Device || Bias!.Device != x.Device))
+            throw new TensorDeviceException("group_norm", $"the input is on {x.Device} but the parameters are on {Weight.Device}; move the module with .To(device).");
         x = x.IsContiguous ? x : x.Contiguous();
         int b = x.Dim(0), m = x.Count / Math.Max(1, b * Channels);
-        var y = Tensor.Empty(x.Layout.Shape, x.DType);
-        ICustomGrad rule = x.DType == DType.F32 ? Run<float>(x, y, b, m) : Run<double>(x, y, b, m);
+        var dims = new GroupNormDims(b, m, Channels, Groups, Eps);
+        var y = Tensor.Empty(x.Layout.Shape, x.DType, x.Device);
+        // Pooled like every tensor (released with the step's TensorScope) and held by the rule as tensors, so a
+        // backward after the scope ended fails loudly instead of reading reused memory.
+        var mean = Tensor.Empty([b * Groups], x.DType, x.Device);
+        var rstd = Tensor.Empty([b * Groups], x.DType, x.Device);
+        x.Buffer.Backend.GroupNormForward(dims, x.Buffer, x.Layout.Offset, Weight?.Buffer, Bias?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer);
+        var rule = new Rule(dims, mean, rstd);
         return Weight == null ? y.RecordCustom(rule, x) : y.RecordCustom(rule, x, Weight, Bias!);
     }
 
@@ -78,33 +88,18 @@ public sealed class GroupNorm : Module
         return y;
     }
 
-    private Rule<T> Run<T>(Tensor x, Tensor y, int b, int m) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        // Pooled like every tensor (released with the step's TensorScope) and held by the rule as tensors, so a
-        // backward after the scope ended fails loudly instead of reading reused memory.
-        var mean = Tensor.Empty([b * Groups], x.DType);
-        var rstd = Tensor.Empty([b * Groups], x.DType);
-        GroupNormKernels<T>.Forward(Data<T>(x), x.Layout.Offset, Data<T>(y), Weight == null ? null : Data<T>(Weight),
-            Bias == null ? null : Data<T>(Bias), b, m, Channels, Groups, T.CreateChecked(Eps), Data<T>(mean), Data<T>(rstd));
-        return new Rule<T>(this, b, m, mean, rstd);
-    }
-
-    private static T[] Data<T>(Tensor t) where T : unmanaged => ((CpuBuffer)t.Buffer).As<T>();
-
-    private sealed class Rule<T>(GroupNorm layer, int batch, int m, Tensor mean, Tensor rstd) : ICustomGrad
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private sealed class Rule(GroupNormDims dims, Tensor mean, Tensor rstd) : ICustomGrad
     {
         Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput)
         {
             var x = node.Inputs[0];
             var dy = gradOutput.IsContiguous ? gradOutput : gradOutput.Contiguous();
             bool affine = node.Inputs.Length == 3;
-            var dx = x.RequiresGrad ? Tensor.Empty(x.Layout.Shape, x.DType) : null;
-            var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
-            var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Zeros([layer.Channels], x.DType) : null;
-            GroupNormKernels<T>.Backward(Data<T>(x), x.Layout.Offset, Data<T>(dy), dy.Layout.Offset,
-                affine ? Data<T>(node.Inputs[1]) : null, batch, m, layer.Channels, layer.Groups, Data<T>(mean), Data<T>(rstd),
-                dx == null ? null : Data<T>(dx), dw == null ? null : Data<T>(dw), db == null ? null : Data<T>(db));
+            var dx = x.RequiresGrad ? Tensor.Empty(x.Layout.Shape, x.DType, x.Device) : null;
+            var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
+            var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
+            x.Buffer.Backend.GroupNormBackward(dims, x.Buffer, x.Layout.Offset, dy.Buffer, dy.Layout.Offset,
+                affine ? node.Inputs[1].Buffer : null, mean.Buffer, rstd.Buffer, dx?.Buffer, dw?.Buffer, db?.Buffer);
             return affine ? [dx, dw, db] : [dx];
         }
     }

@@ -74,6 +74,17 @@ public abstract class Module
     /// <summary>Sets evaluation mode (<c>Train(false)</c>); returns this.</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Moves every parameter of this module and its descendants to <paramref name="device"/> in place (the same tensor
+    /// objects, so names and layer fields stay valid; gradients are dropped) and returns this. Create optimisers and
+    /// EMAs after moving: they keep their state on the parameters' device.
+    /// </summary>
+    public Module To(Device device)
+    {
+        foreach (var p in Parameters()) p.MoveTo(device);
+        return this;
+    }
+
     /// <summary>Clears every parameter's gradient (sets <see cref="Tensor.Grad"/> to null).</summary>
     public void ZeroGrad()
     {
@@ -111,13 +122,13 @@ public abstract class Module
                 throw new CheckpointException(extra[0], $"the state holds '{extra[0]}', which is not a parameter of {GetType().Name} (pass strict: false to ignore).");
         }
         using (GradMode.Disable())
-            foreach (var (name, p) in named) p.CopyFrom(state[name].To(p.DType));
+            foreach (var (name, p) in named) p.CopyFrom(state[name].To(p.Device).To(p.DType));
     }
 
-    /// <summary>Writes every parameter to a safetensors file at <paramref name="path"/> (atomically).</summary>
+    /// <summary>Writes every parameter to a safetensors file at <paramref name="path"/> (atomically; device parameters are downloaded).</summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         SafeTensors.Save(path, NamedParameters().ToDictionary(p => p.Name, p => p.Parameter), metadata);
 
-    /// <summary>Loads every parameter by dotted name from the safetensors file at <paramref name="path"/>.</summary>
+    /// <summary>Loads every parameter by dotted name from the safetensors file at <paramref name="path"/> (uploaded to each parameter's device).</summary>
     public void Load(string path, bool strict = true) => LoadStateDict(SafeTensors.Load(path).Tensors, strict);
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using GsdmCore.Backends;
 
 namespace GsdmCore.Nn;
@@ -6,11 +5,12 @@ namespace GsdmCore.Nn;
 /// <summary>
 /// Adam (Kingma and Ba) with PyTorch's semantics. Per step t and element: (Adam) g += wd * p, or (AdamW) p -= lr *
 /// wd * p first; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; denom = sqrt(v) / sqrt(1 - b2^t) + eps;
-/// p -= lr / (1 - b1^t) * m / denom. One fused pass over each parameter's memory.
+/// p -= lr / (1 - b1^t) * m / denom. One fused pass over each parameter's memory (the backend's
+/// <see cref="Backend.AdamStep"/>, on the parameter's device; the moments live there too).
 /// </summary>
 public class Adam : Optimizer
 {
-    private readonly Array[] _m, _v;
+    private readonly Tensor[] _m, _v;
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
@@ -40,8 +40,11 @@ public class Adam : Optimizer
         Eps = eps;
         WeightDecay = weightDecay;
         Decoupled = decoupled;
-        _m = Parameters.Select(p => p.DType == DType.F32 ? (Array)new float[p.Count] : new double[p.Count]).ToArray();
-        _v = Parameters.Select(p => p.DType == DType.F32 ? (Array)new float[p.Count] : new double[p.Count]).ToArray();
+        using (TensorScope.Suspend())
+        {
+            _m = Parameters.Select(p => TensorScope.Persist(Tensor.Zeros(p.Shape, p.DType, p.Device))).ToArray();
+            _v = Parameters.Select(p => TensorScope.Persist(Tensor.Zeros(p.Shape, p.DType, p.Device))).ToArray();
+        }
     }
 
     /// <inheritdoc />
@@ -50,17 +53,16 @@ public class Adam : Optimizer
         StepCount++;
         double bc1 = 1 - Math.Pow(Beta1, StepCount);
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
-        var c = new Coefficients(LearningRate / bc1, 1 / Math.Sqrt(bc2), LearningRate * WeightDecay);
+        var c = new AdamCoefficients(Beta1, Beta2, Eps, LearningRate / bc1, 1 / Math.Sqrt(bc2),
+            Decoupled ? 0 : WeightDecay, Decoupled ? LearningRate * WeightDecay : 0);
         using (GradMode.Disable())
         {
             for (int i = 0; i < Parameters.Count; i++)
             {
                 var p = Parameters[i];
                 if (p.Grad == null) continue;
-                if (p.DType == DType.F32)
-                    Update(ParameterMemory.Span<float>(p, "adam"), ParameterMemory.Grad<float>(p, "adam"), (float[])_m[i], (float[])_v[i], c);
-                else
-                    Update(ParameterMemory.Span<double>(p, "adam"), ParameterMemory.Grad<double>(p, "adam"), (double[])_m[i], (double[])_v[i], c);
+                var g = ParameterMemory.Grad(p, "adam");
+                p.Buffer.Backend.AdamStep(c, p.Buffer, p.Layout.Offset, g.Buffer, g.Layout.Offset, _m[i].Buffer, _v[i].Buffer, p.Count);
             }
         }
     }
@@ -68,12 +70,9 @@ public class Adam : Optimizer
     /// <summary>Copies of the moments of every parameter and the step count (see <see cref="AdamState"/>).</summary>
     public AdamState ExportState()
     {
-        Tensor Copy(Array a, Tensor p) => a is float[] f ? Tensor.FromArray(f, p.Shape) : Tensor.FromArray((double[])a, p.Shape);
         using (TensorScope.Suspend())
-            return new AdamState(
-                Parameters.Select((p, i) => Copy(_m[i], p)).ToArray(),
-                Parameters.Select((p, i) => Copy(_v[i], p)).ToArray(),
-                StepCount);
+        using (GradMode.Disable())
+            return new AdamState(_m.Select(m => m.Clone()).ToArray(), _v.Select(v => v.Clone()).ToArray(), StepCount);
     }
 
     /// <summary>
@@ -94,63 +93,14 @@ public class Adam : Optimizer
                 if (!moment.Shape.AsSpan().SequenceEqual(shape))
                     throw new CheckpointException(null, $"the {what} moment of parameter {i} has shape {Layout.Format(moment.Shape)}, the parameter {Layout.Format(shape)}.");
         }
-        for (int i = 0; i < Parameters.Count; i++)
-        {
-            if (_m[i] is float[] m)
+        using (GradMode.Disable())
+            for (int i = 0; i < Parameters.Count; i++)
             {
-                state.FirstMoments[i].ToArray<float>().CopyTo(m, 0);
-                state.SecondMoments[i].ToArray<float>().CopyTo((float[])_v[i], 0);
+                var p = Parameters[i];
+                _m[i].CopyFrom(state.FirstMoments[i].To(p.Device).To(p.DType));
+                _v[i].CopyFrom(state.SecondMoments[i].To(p.Device).To(p.DType));
             }
-            else
-            {
-                state.FirstMoments[i].ToArray<double>().CopyTo((double[])_m[i], 0);
-                state.SecondMoments[i].ToArray<double>().CopyTo((double[])_v[i], 0);
-            }
-        }
         StepCount = state.StepCount;
-    }
-
-    private readonly record struct Coefficients(double StepSize, double InvSqrtBc2, double DecoupledDecay);
-
-    private void Update<T>(Span<T> p, ReadOnlySpan<T> g, T[] m, T[] v, Coefficients c) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2);
-        T oneMinusB1 = T.One - b1, oneMinusB2 = T.One - b2;
-        T eps = T.CreateChecked(Eps), stepSize = T.CreateChecked(c.StepSize), invSqrtBc2 = T.CreateChecked(c.InvSqrtBc2);
-        T l2 = Decoupled ? T.Zero : T.CreateChecked(WeightDecay);
-        T keep = T.One - T.CreateChecked(Decoupled ? c.DecoupledDecay : 0);
-        int n = p.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vb1 = new Vector<T>(b1); var vb2 = new Vector<T>(b2);
-            var v1m = new Vector<T>(oneMinusB1); var v2m = new Vector<T>(oneMinusB2);
-            var veps = new Vector<T>(eps); var vstep = new Vector<T>(stepSize); var vinv = new Vector<T>(invSqrtBc2);
-            var vl2 = new Vector<T>(l2); var vkeep = new Vector<T>(keep);
-            var mp = m.AsSpan(); var vp = v.AsSpan();
-            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var pi = new Vector<T>(p[i..]);
-                var gi = new Vector<T>(g[i..]) + vl2 * pi;
-                pi *= vkeep;
-                var mi = vb1 * new Vector<T>(mp[i..]) + v1m * gi;
-                var vi = vb2 * new Vector<T>(vp[i..]) + v2m * gi * gi;
-                pi -= vstep * mi / (Vector.SquareRoot(vi) * vinv + veps);
-                mi.CopyTo(mp[i..]);
-                vi.CopyTo(vp[i..]);
-                pi.CopyTo(p[i..]);
-            }
-        }
-        for (; i < n; i++)
-        {
-            T pi = p[i];
-            T gi = g[i] + l2 * pi;
-            pi *= keep;
-            T mi = b1 * m[i] + oneMinusB1 * gi;
-            T vi = b2 * v[i] + oneMinusB2 * gi * gi;
-            p[i] = pi - stepSize * mi / (T.Sqrt(vi) * invSqrtBc2 + eps);
-            m[i] = mi;
-            v[i] = vi;
-        }
     }
 }
 

@@ -5,11 +5,12 @@ namespace GsdmCore.Nn;
 /// <summary>
 /// An exponential moving average of a module's parameters: after each optimiser step, shadow = decay * shadow +
 /// (1 - decay) * param. For evaluation the shadow weights are swapped into the parameters and back out afterwards.
+/// The shadow weights live on each parameter's device; every update is a tensor op there.
 /// </summary>
 public sealed class ExponentialMovingAverage
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters;
-    private readonly Array[] _shadow;
+    private readonly Tensor[] _shadow;
 
     /// <summary>The decay rate.</summary>
     public double Decay { get; }
@@ -22,32 +23,22 @@ public sealed class ExponentialMovingAverage
         if (decay < 0 || decay > 1) throw new ArgumentOutOfRangeException(nameof(decay), "decay must lie in [0, 1].");
         Decay = decay;
         _parameters = module.NamedParameters().ToList();
-        _shadow = _parameters.Select(p => p.Parameter.DType == DType.F32
-            ? (Array)ParameterMemory.Span<float>(p.Parameter, "ema").ToArray()
-            : ParameterMemory.Span<double>(p.Parameter, "ema").ToArray()).ToArray();
+        using (TensorScope.Suspend())
+        using (GradMode.Disable())
+            _shadow = _parameters.Select(p => TensorScope.Persist(p.Parameter.Detach().Clone())).ToArray();
     }
 
     /// <summary>Folds the current parameters into the average.</summary>
     public void Update()
     {
         if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; call SwapOut() before Update().");
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var p = _parameters[i].Parameter;
-            if (p.DType == DType.F32)
+        using (GradMode.Disable())
+            for (int i = 0; i < _parameters.Count; i++)
             {
-                float d = (float)Decay, rest = (float)(1 - Decay);
-                var s = (float[])_shadow[i];
-                var x = ParameterMemory.Span<float>(p, "ema");
-                for (int j = 0; j < s.Length; j++) s[j] = d * s[j] + rest * x[j];
+                var p = _parameters[i].Parameter.Detach();
+                // shadow = d * shadow + (1 - d) * p, each product rounded to the dtype, then the sum.
+                _shadow[i].CopyFrom(_shadow[i] * Decay + p * (1 - Decay));
             }
-            else
-            {
-                var s = (double[])_shadow[i];
-                var x = ParameterMemory.Span<double>(p, "ema");
-                for (int j = 0; j < s.Length; j++) s[j] = Decay * s[j] + (1 - Decay) * x[j];
-            }
-        }
     }
 
     /// <summary>Puts the averaged weights into the parameters (keeping the live ones aside).</summary>
@@ -77,11 +68,8 @@ public sealed class ExponentialMovingAverage
     public Dictionary<string, Tensor> ShadowState()
     {
         var result = new Dictionary<string, Tensor>();
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var shape = _parameters[i].Parameter.Shape;
-            result[_parameters[i].Name] = _shadow[i] is float[] f ? Tensor.FromArray(f, shape) : Tensor.FromArray((double[])_shadow[i], shape);
-        }
+        using (GradMode.Disable())
+            for (int i = 0; i < _parameters.Count; i++) result[_parameters[i].Name] = _shadow[i].Clone();
         return result;
     }
 
@@ -100,27 +88,24 @@ public sealed class ExponentialMovingAverage
             if (!source.Shape.AsSpan().SequenceEqual(p.Shape))
                 throw new CheckpointException(name, $"the EMA state holds shape {Layout.Format(source.Shape)} for a parameter of shape {Layout.Format(p.Shape)}.");
         }
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var source = state[_parameters[i].Name];
-            if (_shadow[i] is float[] f) source.ToArray<float>().CopyTo(f, 0);
-            else source.ToArray<double>().CopyTo((double[])_shadow[i], 0);
-        }
+        using (GradMode.Disable())
+            for (int i = 0; i < _parameters.Count; i++)
+            {
+                var p = _parameters[i].Parameter;
+                _shadow[i].CopyFrom(state[_parameters[i].Name].To(p.Device).To(p.DType));
+            }
     }
 
     private void Swap()
     {
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var p = _parameters[i].Parameter;
-            if (_shadow[i] is float[] f) SwapSpans(ParameterMemory.Span<float>(p, "ema"), f);
-            else SwapSpans(ParameterMemory.Span<double>(p, "ema"), (double[])_shadow[i]);
-        }
-    }
-
-    private static void SwapSpans<T>(Span<T> a, Span<T> b)
-    {
-        for (int j = 0; j < a.Length; j++) (a[j], b[j]) = (b[j], a[j]);
+        using (GradMode.Disable())
+            for (int i = 0; i < _parameters.Count; i++)
+            {
+                var p = _parameters[i].Parameter;
+                var live = p.Detach().Clone();
+                p.CopyFrom(_shadow[i]);
+                _shadow[i].CopyFrom(live);
+            }
     }
 
     private sealed class Scope(ExponentialMovingAverage owner) : IDisposable

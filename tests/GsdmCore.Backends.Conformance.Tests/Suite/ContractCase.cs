@@ -20,6 +20,7 @@ public static class ContractCases
             .Concat(ReduceCases.All())
             .Concat(MatmulCases.All())
             .Concat(IndexCases.All())
+            .Concat(FusedCases.All())
             .ToArray();
 
     public static ContractCase Get(string name) => All.First(c => c.Name == name);

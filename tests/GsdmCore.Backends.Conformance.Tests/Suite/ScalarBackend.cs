@@ -25,7 +25,7 @@ public sealed class ScalarBuffer : IBuffer
 /// The naive reference: plain scalar loops over multi-indices, float64 arithmetic, results rounded to the
 /// buffer's dtype. Slow and obviously right; it is what the CPU backend is checked against.
 /// </summary>
-public sealed class ScalarBackend : Backend
+public sealed partial class ScalarBackend : Backend
 {
     public static ScalarBackend Instance { get; } = new();
 

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace GsdmCore.Nn;
+namespace GsdmCore.Backends.Cpu;
 
 /// <summary>Short-vector dot products over raw element references, widest SIMD first, in a fixed order (so deterministic); a vector exp.</summary>
 internal static class SimdMath<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using GsdmCore.Backends.Cpu;
 
-namespace GsdmCore.Nn;
+namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// Fused group normalisation over contiguous x [B, M, C] (M nodes, G groups of C/G channels). One sample is one

@@ -3,9 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using GsdmCore.Backends.Cpu;
-
-namespace GsdmCore.Nn;
+namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// The fused forward and backward loops of graph-sparse attention, arranged for the memory system. Each
@@ -37,12 +35,9 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
     /// out_i = sum_{e=(i,j)} p_e v_j with p = softmax over row i of scale * q_i.k_j. Stores p per edge into
     /// <paramref name="probs"/> ([B*H, nnz]) when given. Every row of <paramref name="o"/> is written.
     /// </summary>
-    public static void Forward(SparseGraph graph, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o,
+    public static void Forward(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o,
         int batch, int heads, int d, T[]? probs)
     {
-        int n = graph.Nodes, nnz = graph.EdgeCount;
-        var rowPtr = graph.RowPointerArray;
-        var cols = graph.ColumnArray;
         CpuParallel.For(batch * heads, CpuParallel.Grain(Math.Max(nnz, 1) * d * 4), (start, end) =>
         {
             var buffer = ArrayPool<T>.Shared.Rent(PackedLength(n, d));
@@ -81,12 +76,9 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
     /// dk_j = scale sum_{e into j} dS_e q_i and dv_j = sum_{e into j} p_e dO_i (scattered along the edges in
     /// ascending row order). Every row of the non-null targets is written; null targets are skipped.
     /// </summary>
-    public static void Backward(SparseGraph graph, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO,
+    public static void Backward(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO,
         T[] probs, int batch, int heads, int d, HeadView<T>? dq, HeadView<T>? dk, HeadView<T>? dv)
     {
-        int n = graph.Nodes, nnz = graph.EdgeCount;
-        var rowPtr = graph.RowPointerArray;
-        var cols = graph.ColumnArray;
         bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue;
         var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
         int packedLength = PackedLength(n, d);

@@ -1,0 +1,114 @@
+namespace GsdmCore.Backends.Cpu;
+
+public sealed partial class CpuBackend
+{
+    /// <inheritdoc />
+    public override void SparseAttentionForward(in SparseAttentionDims d, in SparseGraphBuffers graph,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer o, Layout ol, IBuffer? probs)
+    {
+        var (rp, cs) = (Cast(graph.RowPointers).As<int>(), Cast(graph.Columns).As<int>());
+        switch (Cast(q).Data)
+        {
+            case float[] f:
+                SparseAttentionKernels<float>.Forward(d.Nodes, rp, cs, d.Edges, (float)d.Scale, new(f, ql), Head<float>(k, kl), Head<float>(v, vl),
+                    Head<float>(o, ol), d.Batch, d.Heads, d.HeadDim, probs == null ? null : Cast(probs).As<float>());
+                break;
+            case double[] f:
+                SparseAttentionKernels<double>.Forward(d.Nodes, rp, cs, d.Edges, d.Scale, new(f, ql), Head<double>(k, kl), Head<double>(v, vl),
+                    Head<double>(o, ol), d.Batch, d.Heads, d.HeadDim, probs == null ? null : Cast(probs).As<double>());
+                break;
+            default: throw FloatOnly("sparse_attention");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void SparseAttentionBackward(in SparseAttentionDims d, in SparseGraphBuffers graph,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer dO, Layout dOl, IBuffer probs,
+        IBuffer? dq, Layout dql, IBuffer? dk, Layout dkl, IBuffer? dv, Layout dvl)
+    {
+        var (rp, cs) = (Cast(graph.RowPointers).As<int>(), Cast(graph.Columns).As<int>());
+        switch (Cast(q).Data)
+        {
+            case float[] f:
+                SparseAttentionKernels<float>.Backward(d.Nodes, rp, cs, d.Edges, (float)d.Scale, new(f, ql), Head<float>(k, kl), Head<float>(v, vl),
+                    Head<float>(dO, dOl), Cast(probs).As<float>(), d.Batch, d.Heads, d.HeadDim,
+                    OptionalHead<float>(dq, dql), OptionalHead<float>(dk, dkl), OptionalHead<float>(dv, dvl));
+                break;
+            case double[] f:
+                SparseAttentionKernels<double>.Backward(d.Nodes, rp, cs, d.Edges, d.Scale, new(f, ql), Head<double>(k, kl), Head<double>(v, vl),
+                    Head<double>(dO, dOl), Cast(probs).As<double>(), d.Batch, d.Heads, d.HeadDim,
+                    OptionalHead<double>(dq, dql), OptionalHead<double>(dk, dkl), OptionalHead<double>(dv, dvl));
+                break;
+            default: throw FloatOnly("sparse_attention_backward");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void GroupNormForward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer? weight, IBuffer? bias,
+        IBuffer y, IBuffer mean, IBuffer rstd)
+    {
+        switch (Cast(x).Data)
+        {
+            case float[] f:
+                GroupNormKernels<float>.Forward(f, xOffset, Cast(y).As<float>(), Optional<float>(weight), Optional<float>(bias),
+                    d.Batch, d.Nodes, d.Channels, d.Groups, (float)d.Eps, Cast(mean).As<float>(), Cast(rstd).As<float>());
+                break;
+            case double[] f:
+                GroupNormKernels<double>.Forward(f, xOffset, Cast(y).As<double>(), Optional<double>(weight), Optional<double>(bias),
+                    d.Batch, d.Nodes, d.Channels, d.Groups, d.Eps, Cast(mean).As<double>(), Cast(rstd).As<double>());
+                break;
+            default: throw FloatOnly("group_norm");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
+    {
+        switch (Cast(x).Data)
+        {
+            case float[] f:
+                GroupNormKernels<float>.Backward(f, xOffset, Cast(dy).As<float>(), dyOffset, Optional<float>(weight), d.Batch, d.Nodes, d.Channels,
+                    d.Groups, Cast(mean).As<float>(), Cast(rstd).As<float>(), Optional<float>(dx), Cleared<float>(dw, d.Channels), Cleared<float>(db, d.Channels));
+                break;
+            case double[] f:
+                GroupNormKernels<double>.Backward(f, xOffset, Cast(dy).As<double>(), dyOffset, Optional<double>(weight), d.Batch, d.Nodes, d.Channels,
+                    d.Groups, Cast(mean).As<double>(), Cast(rstd).As<double>(), Optional<double>(dx), Cleared<double>(dw, d.Channels), Cleared<double>(db, d.Channels));
+                break;
+            default: throw FloatOnly("group_norm_backward");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void AdamStep(in AdamCoefficients c, IBuffer param, int paramOffset, IBuffer grad, int gradOffset,
+        IBuffer m, IBuffer v, int count)
+    {
+        switch (Cast(param).Data)
+        {
+            case float[] p:
+                AdamKernel<float>.Update(p.AsSpan(paramOffset, count), Cast(grad).As<float>().AsSpan(gradOffset, count),
+                    Cast(m).As<float>().AsSpan(0, count), Cast(v).As<float>().AsSpan(0, count), c);
+                break;
+            case double[] p:
+                AdamKernel<double>.Update(p.AsSpan(paramOffset, count), Cast(grad).As<double>().AsSpan(gradOffset, count),
+                    Cast(m).As<double>().AsSpan(0, count), Cast(v).As<double>().AsSpan(0, count), c);
+                break;
+            default: throw FloatOnly("adam");
+        }
+    }
+
+    private static HeadView<T> Head<T>(IBuffer buffer, Layout layout) where T : unmanaged => new(Cast(buffer).As<T>(), layout);
+
+    private static HeadView<T>? OptionalHead<T>(IBuffer? buffer, Layout layout) where T : unmanaged =>
+        buffer == null ? null : Head<T>(buffer, layout);
+
+    private static T[]? Optional<T>(IBuffer? buffer) where T : unmanaged => buffer == null ? null : Cast(buffer).As<T>();
+
+    private static T[]? Cleared<T>(IBuffer? buffer, int count) where T : unmanaged
+    {
+        if (buffer == null) return null;
+        var data = Cast(buffer).As<T>();
+        data.AsSpan(0, count).Clear();
+        return data;
+    }
+}
