@@ -36,28 +36,10 @@ internal static class SimdMath<T> where T : unmanaged, IFloatingPointIeee754<T>
         Dot(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a),
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b), Math.Min(a.Length, b.Length));
 
-    /// <summary>
-    /// e^x per lane. Float: Cody-Waite reduction and the degree-6 polynomial of Cephes' expf (within 1 ulp of
-    /// exp for x &lt;= 0, the softmax's range; 0 below ln(2^-126), NaN stays NaN). Double: the runtime's
-    /// vector exp.
-    /// </summary>
+    /// <summary>e^x per lane: <see cref="VectorExp"/> for float, the runtime's vector exp for double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Exp(Vector256<T> x)
-    {
-        if (typeof(T) != typeof(float)) return Vector256.Exp(x.As<T, double>()).As<double, T>();
-        var xf = x.As<T, float>();
-        var k = Vector256.Round(xf * 1.44269504088896341f);
-        var r = xf - k * 0.693359375f;
-        r -= k * -2.12194440e-4f;
-        var poly = Vector256.Create(1.9875691500e-4f);
-        poly = poly * r + Vector256.Create(1.3981999507e-3f);
-        poly = poly * r + Vector256.Create(8.3334519073e-3f);
-        poly = poly * r + Vector256.Create(4.1665795894e-2f);
-        poly = poly * r + Vector256.Create(1.6666665459e-1f);
-        poly = poly * r + Vector256.Create(5.0000001201e-1f);
-        var y = poly * (r * r) + r + Vector256<float>.One;
-        var pow2 = Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).As<int, float>();
-        var underflow = Vector256.LessThan(xf, Vector256.Create(-87.33654f));
-        return Vector256.ConditionalSelect(underflow, Vector256<float>.Zero, y * pow2).As<float, T>();
-    }
+    public static Vector256<T> Exp(Vector256<T> x) =>
+        typeof(T) == typeof(float)
+            ? VectorExp.Exp(x.As<T, float>()).As<float, T>()
+            : Vector256.Exp(x.As<T, double>()).As<double, T>();
 }
