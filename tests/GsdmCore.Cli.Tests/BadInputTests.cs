@@ -53,6 +53,11 @@ public sealed class BadInputTests(TrainedRunFixture run)
         AssertBadInput(Gsdm("train", "--problem", "sudoku", "--diffusion", "poisson"), "unknown --diffusion");
 
     [Fact]
+    public void A_negative_hybrid_weight_is_refused() =>
+        AssertBadInput(Gsdm("train", "--problem", "bcmf", "--t", "2", "--n", "3", "--m", "3", "--diffusion", "multinomial", "--hybrid-weight", "-1", "--steps", "1"),
+            "HybridWeight must be a finite number >= 0, got -1");
+
+    [Fact]
     public void A_missing_checkpoint_is_refused() =>
         AssertBadInput(Gsdm("sample", "--checkpoint", "no-such-run"), "no checkpoint at 'no-such-run'");
 
