@@ -3,15 +3,17 @@ using GsdmCore.Nn;
 namespace GsdmCore.Categorical.Tests;
 
 /// <summary>A tiny GSDM learns a known joint table: the categorical ELBO in bits approaches its entropy.</summary>
-public class LearningTests
+public class LearningTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int T = 100, Steps = 2000, Batch = 128;
+    private const int T = 100, Steps = 3000, Batch = 128;
     private const double LearningRate = 5e-3, Hybrid = 1.0, EmaDecay = 0.995;
 
     /// <summary>
     /// Three dependent variables (entropy 0.992 bits each); the expected ELBO (exact over the 27 states, Monte Carlo
     /// over x_t) of the EMA weights after training lies within 0.05 bits per variable of the entropy (and not below it).
     /// With the expectation-form reverse step the cross-entropy (hybrid) term has the same optimum, so lambda = 1.
+    /// Measured: absorbing 0.9937, multinomial 1.0356 bits/var after 3000 steps (the multinomial gap is a plateau:
+    /// 1.0351 after 4000; 2000 steps left it at 1.046, too close to the bar to survive float-rounding changes).
     /// </summary>
     [Theory]
     [InlineData(DiffusionKind.Multinomial)]
@@ -48,6 +50,7 @@ public class LearningTests
             elbo = new CategoricalElbo(d).Evaluate(model, data, new Generator(7));
             bits = JointTable.ExpectedBits(elbo, weights);
         }
+        output.WriteLine($"{kind}: ELBO {bits:F4} bits/var, entropy {entropy:F4}");
         Assert.True(bits >= entropy - 0.01 && bits - entropy < 0.05,
             $"{kind}: ELBO {bits:F4} bits/var vs entropy {entropy:F4} (decoder {elbo.Decoder:F4}, KL sum {elbo.KlSum:F4}, prior {elbo.KlPrior:G3} nats)");
     }
