@@ -28,7 +28,14 @@ try
     }
     TorchSetup.Initialise(o.Threads, quiet: false);
     Console.WriteLine($"threads={o.Threads} warmup={o.Warmup} reps={o.Reps} (interleaved, medians)");
-    foreach (var c in cases) CaseRunner.Run(c, o);
+    foreach (var c in cases)
+    {
+        CaseRunner.Run(c, o);
+        // The engine pool keeps every released buffer for its exact size: drop the finished case's sizes, or the
+        // cases of --case all add up (they reached 18 GB before the last one).
+        CpuBufferPool.Trim();
+        GC.Collect();
+    }
     return 0;
 }
 catch (ArgumentException e)

@@ -120,6 +120,33 @@ public class OptimTests
     }
 
     [Fact]
+    public void Clip_of_long_float_gradients_matches_a_double_reference_and_never_scales_a_shared_gradient_twice()
+    {
+        // 1003 elements: the vector loops and their scalar tails; one gradient tensor is the .Grad of two parameters
+        // (as the backward of an add hands out), and one is a view with an offset.
+        var values = Enumerable.Range(0, 1003).Select(i => (float)Math.Sin(i * 0.37) * 3).ToArray();
+        var shared = Tensor.FromArray(values);
+        var p = Tensor.Zeros([1003]).RequireGrad();
+        var q = Tensor.Zeros([1003]).RequireGrad();
+        var r = Tensor.Zeros([5]).RequireGrad();
+        p.Grad = shared;
+        q.Grad = shared;
+        r.Grad = Tensor.FromArray(values).Narrow(0, 998, 5);
+        double expectedNorm = Math.Sqrt(2 * values.Sum(v => (double)v * v) + values[998..].Sum(v => (double)v * v));
+        Assert.Equal(expectedNorm, GradClipping.ClipGradNorm([p, q, r], maxNorm: 2), 1e-9 * expectedNorm);
+        double scale = 2 / (expectedNorm + 1e-6);
+        var pg = p.Grad!.ToArray<float>();
+        var qg = q.Grad!.ToArray<float>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal((float)(values[i] * scale), pg[i]);
+            Assert.Equal((float)(values[i] * scale), qg[i]);
+        }
+        Assert.Equal(values.Select(v => v).ToArray(), shared.ToArray<float>()); // the shared tensor itself is untouched
+        Assert.Equal((float)(values[1000] * scale), r.Grad!.ToArray<float>()[2]);
+    }
+
+    [Fact]
     public void Ema_averages_and_swaps_in_and_out()
     {
         var lin = new Linear(2, 1, new Generator(1), dtype: DType.F64);

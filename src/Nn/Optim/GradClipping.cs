@@ -1,4 +1,7 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using GsdmCore.Backends;
+using GsdmCore.Backends.Cpu;
 
 namespace GsdmCore.Nn;
 
@@ -21,11 +24,7 @@ public static class GradClipping
             foreach (var p in withGrad)
             {
                 var g = ParameterMemory.Grad(p, "clip_grad_norm");
-                if (g.Device == Device.Cpu)
-                {
-                    if (g.DType == DType.F32) foreach (var x in g.ToArray<float>()) sumSquares += (double)x * x;
-                    else foreach (var x in g.ToArray<double>()) sumSquares += x * x;
-                }
+                if (g.Device == Device.Cpu) sumSquares += CpuSumOfSquares(g);
                 else sumSquares += g.To(DType.F64).Square().Sum().Item();
             }
         double norm = Math.Sqrt(sumSquares);
@@ -36,9 +35,44 @@ public static class GradClipping
                 foreach (var p in withGrad)
                 {
                     var g = ParameterMemory.Grad(p, "clip_grad_norm");
-                    p.Grad = (g.To(DType.F64) * scale).To(p.DType);
+                    // A new tensor, never in place: one gradient tensor may be the .Grad of several parameters.
+                    p.Grad = g.Device == Device.Cpu && g.DType == DType.F32 ? CpuScaled(g, scale) : (g.To(DType.F64) * scale).To(p.DType);
                 }
         }
         return norm;
+    }
+
+    /// <summary>Sum of squares of a contiguous CPU gradient, accumulated in double (float lanes widened).</summary>
+    private static double CpuSumOfSquares(Tensor g)
+    {
+        if (g.DType != DType.F32) return TensorPrimitives.SumOfSquares<double>(((CpuBuffer)g.Buffer).As<double>().AsSpan(g.Layout.Offset, g.Count));
+        var x = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset, g.Count);
+        var acc = Vector256<double>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
+            acc += lo * lo + hi * hi;
+        }
+        double sum = Vector256.Sum(acc);
+        for (; i < x.Length; i++) sum += (double)x[i] * x[i];
+        return sum;
+    }
+
+    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass.</summary>
+    private static Tensor CpuScaled(Tensor g, double scale)
+    {
+        var x = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset, g.Count);
+        var result = Tensor.Empty(g.Shape, DType.F32, Device.Cpu);
+        var y = ((CpuBuffer)result.Buffer).As<float>().AsSpan(0, g.Count);
+        var s = Vector256.Create(scale);
+        int i = 0;
+        for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
+            Vector256.Narrow(lo * s, hi * s).CopyTo(y.Slice(i, Vector256<float>.Count));
+        }
+        for (; i < x.Length; i++) y[i] = (float)(x[i] * scale);
+        return result;
     }
 }
