@@ -7,11 +7,12 @@ namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// The fused forward and backward loops of graph-sparse attention, arranged for the memory system. Each
-/// (batch, head) is one work item, done by one thread in passes that each read (or update) rows of a single
-/// [N, Dh] matrix at random, as the edges name them: that matrix is first packed, streaming, into a
-/// contiguous, cache-line-aligned per-thread copy, which then stays in the core's L2 cache during the pass
-/// (320 KB at N = 5000, Dh = 16) however the tensor is strided; matrices that are updated at random (dk, dv)
-/// are accumulated in such a copy and written out at the end. The per-edge values are read and written in
+/// (batch, head) is one work item, done by one thread. The [N, Dh] matrices whose rows the edges name at random
+/// are first packed, streaming, into contiguous, cache-line-aligned per-thread copies, which then stay in the
+/// core's L2 cache (320 KB each at N = 5000, Dh = 16) however the tensors are strided: the forward holds K and V
+/// and runs logits, softmax and weighted sums block by block of rows; the backward makes two passes, each with
+/// one packed input and one packed accumulator for the matrix it updates at random (dv, then dk), written out at
+/// the end. The per-edge values are read and written in
 /// edge order. (Software prefetch of the rows a few edges ahead was measured and dropped: with the packed,
 /// L2-resident copies it only cost time.)
 /// <para>
@@ -40,31 +41,31 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
     {
         CpuParallel.For(batch * heads, CpuParallel.Grain(Math.Max(nnz, 1) * d * 4), (start, end) =>
         {
-            var buffer = ArrayPool<T>.Shared.Rent(PackedLength(n, d));
+            int packedLength = PackedLength(n, d);
+            var buffer = ArrayPool<T>.Shared.Rent(2 * packedLength);
             // Without probs to keep, the probabilities of one (batch, head) go to scratch.
             T[]? scratch = probs == null ? ArrayPool<T>.Shared.Rent(Math.Max(1, nnz)) : null;
             for (int bh = start; bh < end; bh++)
             {
                 int b = bh / heads, h = bh - b * heads;
                 var p = probs != null ? probs.AsSpan(bh * nnz, nnz) : scratch.AsSpan(0, nnz);
-                ref T packed = ref Pack(buffer, k, b, h, n, d);
+                ref T packedK = ref Pack(buffer, 0, k, b, h, n, d);
+                ref T packedV = ref Pack(buffer, packedLength, v, b, h, n, d);
                 ref T q0 = ref q.Row(b, h, 0);
-                // Pass 1 reads K: the logits of every row, then (a loop of its own, so that the latency chains
-                // of consecutive rows overlap) the softmax of each row in place.
-                // Blocks of rows, so that a block's logits are still in L1 when its softmax runs.
+                ref T o0 = ref o.Row(b, h, 0);
+                // Blocks of rows: the logits of a block (a loop of its own, so that the latency chains of consecutive
+                // rows overlap), their softmax in place, and the weighted sums of V, while the block's
+                // probabilities are still in L1.
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
                     for (int i = i0; i < i1; i++)
-                        Dots(ref Unsafe.Add(ref q0, (nint)i * q.SN), ref packed, d, cols, rowPtr[i], rowPtr[i + 1], p, d);
+                        Dots(ref Unsafe.Add(ref q0, (nint)i * q.SN), ref packedK, d, cols, rowPtr[i], rowPtr[i + 1], p, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1]) Softmax(p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
+                    for (int i = i0; i < i1; i++)
+                        Gather(p, cols, rowPtr[i], rowPtr[i + 1], ref packedV, d, ref Unsafe.Add(ref o0, (nint)i * o.SN), d);
                 }
-                // Pass 2 reads V: the weighted sums.
-                packed = ref Pack(buffer, v, b, h, n, d);
-                ref T o0 = ref o.Row(b, h, 0);
-                for (int i = 0; i < n; i++)
-                    Gather(p, cols, rowPtr[i], rowPtr[i + 1], ref packed, d, ref Unsafe.Add(ref o0, (nint)i * o.SN), d);
             }
             ArrayPool<T>.Shared.Return(buffer);
             if (scratch != null) ArrayPool<T>.Shared.Return(scratch);
@@ -94,7 +95,7 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 var p = probs.AsSpan(bh * nnz, nnz);
                 // Pass 1 reads V and updates dV: the dots dO_i.v_j and dv_j += p_e dO_i, then (a loop of its own,
                 // so that the latency chains of consecutive rows overlap) dS from the dots.
-                ref T packed = ref Pack(buffer, v, b, h, n, d);
+                ref T packed = ref Pack(buffer, 0, v, b, h, n, d);
                 ref T acc = ref Accumulator(buffer, packedLength, n, d, needDv);
                 ref T dO0 = ref dO.Row(b, h, 0);
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
@@ -114,7 +115,7 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 if (needDv) Unpack(ref acc, dvv, b, h, n, d);
                 if (!needDq && !needDk) continue;
                 // Pass 2 reads K and updates dK: dq_i = sum_e s_e k_j, dk_j += s_e q_i.
-                packed = ref Pack(buffer, k, b, h, n, d);
+                packed = ref Pack(buffer, 0, k, b, h, n, d);
                 acc = ref Accumulator(buffer, packedLength, n, d, needDk);
                 ref T q0 = ref q.Row(b, h, 0);
                 for (int i = 0; i < n; i++)
@@ -142,10 +143,10 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
         return ref Unsafe.Add(ref at, misalignment == 0 ? 0 : LineElements - misalignment);
     }
 
-    /// <summary>Copies rows (b, h, 0..n) of <paramref name="src"/> into the start of <paramref name="buffer"/>, [n, d] contiguous and aligned.</summary>
-    private static ref T Pack(T[] buffer, HeadView<T> src, int b, int h, int n, int d)
+    /// <summary>Copies rows (b, h, 0..n) of <paramref name="src"/> into <paramref name="buffer"/> from element <paramref name="from"/> on, [n, d] contiguous and cache-line aligned.</summary>
+    private static ref T Pack(T[] buffer, int from, HeadView<T> src, int b, int h, int n, int d)
     {
-        ref T dst = ref AlignedStart(buffer, 0);
+        ref T dst = ref AlignedStart(buffer, from);
         ref T row = ref src.Row(b, h, 0);
         if (src.SN == d)
             MemoryMarshal.CreateReadOnlySpan(ref row, n * d).CopyTo(MemoryMarshal.CreateSpan(ref dst, n * d));
