@@ -163,3 +163,44 @@ public class TensorScopeTests
         }
     }
 }
+
+/// <summary>The buffer pool's capacity: least recently used sizes go first, and the pool never holds more.</summary>
+[Collection("MaxThreads")]
+public class BufferPoolCapacityTests
+{
+    [Fact]
+    public void Over_capacity_the_least_recently_used_sizes_are_released_first()
+    {
+        long saved = CpuBufferPool.Capacity;
+        try
+        {
+            CpuBufferPool.Trim();
+            // Three sizes released in order old, middle, new (4 bytes a float); the capacity fits two of them.
+            int[] lengths = [100_003, 100_019, 100_043];
+            CpuBufferPool.Capacity = 4L * (lengths[1] + lengths[2]);
+            foreach (int length in lengths)
+                using (TensorScope.Begin()) Tensor.Empty([length]);
+            Assert.Equal(4L * (lengths[1] + lengths[2]), CpuBufferPool.PooledBytes);
+
+            // Reusing the middle size makes the newest one the least recently used: releasing the old size again
+            // evicts the newest.
+            using (TensorScope.Begin())
+            {
+                Tensor.Empty([lengths[1]]);
+                Assert.Equal(4L * lengths[2], CpuBufferPool.PooledBytes);
+            }
+            using (TensorScope.Begin()) Tensor.Empty([lengths[0]]);
+            Assert.Equal(4L * (lengths[0] + lengths[1]), CpuBufferPool.PooledBytes);
+
+            // Lowering the capacity evicts at once; zero keeps nothing.
+            CpuBufferPool.Capacity = 0;
+            Assert.Equal(0, CpuBufferPool.PooledBytes);
+            Assert.Throws<ArgumentOutOfRangeException>(() => CpuBufferPool.Capacity = -1);
+        }
+        finally
+        {
+            CpuBufferPool.Capacity = saved;
+            CpuBufferPool.Trim();
+        }
+    }
+}

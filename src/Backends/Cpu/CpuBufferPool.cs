@@ -3,25 +3,58 @@ namespace GsdmCore.Backends.Cpu;
 /// <summary>
 /// Arrays of released CPU buffers, kept by (dtype, exact length) for the next allocation of that size.
 /// A training or sampling loop asks for the same sizes every step, so in steady state nothing new is
-/// allocated. Arrays leave the pool only when reused; <see cref="Trim"/> drops them all.
+/// allocated. The pool holds at most <see cref="Capacity"/> bytes: past it, the arrays of the size used
+/// longest ago go to the garbage collector first, so a process that moves on to other shapes (another model,
+/// another batch size) does not keep the old ones for ever. <see cref="Trim"/> drops everything.
 /// </summary>
 public static class CpuBufferPool
 {
-    private static readonly Dictionary<(DType, int), Stack<Array>> Free = new();
+    private static readonly Dictionary<(DType, int), Bucket> Free = new();
     private static readonly object Gate = new();
     private static long _pooledBytes;
+    private static long _clock;
+    private static long _capacity = DefaultCapacity();
+
+    private sealed class Bucket
+    {
+        public readonly Stack<Array> Arrays = new();
+        public long LastUse;
+    }
 
     /// <summary>Bytes currently held by the pool.</summary>
     public static long PooledBytes => Interlocked.Read(ref _pooledBytes);
+
+    /// <summary>
+    /// Most bytes the pool keeps (default: half the memory available to the process, at least 256 MiB; a step whose
+    /// released buffers exceed it re-allocates the excess every step).
+    /// Lowering it evicts at once.
+    /// </summary>
+    public static long Capacity
+    {
+        get => Interlocked.Read(ref _capacity);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            lock (Gate)
+            {
+                _capacity = value;
+                EvictOverCapacity();
+            }
+        }
+    }
+
+    private static long DefaultCapacity() =>
+        Math.Max(256L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
     internal static Array Rent(DType dtype, int length)
     {
         lock (Gate)
         {
-            if (Free.TryGetValue((dtype, length), out var stack) && stack.Count > 0)
+            if (Free.TryGetValue((dtype, length), out var bucket) && bucket.Arrays.Count > 0)
             {
                 _pooledBytes -= (long)length * dtype.SizeOf();
-                return stack.Pop();
+                bucket.LastUse = ++_clock;
+                return bucket.Arrays.Pop();
             }
         }
         return dtype switch
@@ -37,10 +70,26 @@ public static class CpuBufferPool
     {
         lock (Gate)
         {
-            if (!Free.TryGetValue((dtype, array.Length), out var stack))
-                Free[(dtype, array.Length)] = stack = new Stack<Array>();
-            stack.Push(array);
+            if (!Free.TryGetValue((dtype, array.Length), out var bucket))
+                Free[(dtype, array.Length)] = bucket = new Bucket();
+            bucket.Arrays.Push(array);
+            bucket.LastUse = ++_clock;
             _pooledBytes += (long)array.Length * dtype.SizeOf();
+            EvictOverCapacity();
+        }
+    }
+
+    /// <summary>Drops arrays of the least recently used sizes until the pool fits its capacity (caller holds the lock).</summary>
+    private static void EvictOverCapacity()
+    {
+        while (_pooledBytes > _capacity && Free.Count > 0)
+        {
+            // Buckets emptied by Rent stay (a step reuses them); only those holding arrays can be evicted from.
+            var oldest = Free.Where(entry => entry.Value.Arrays.Count > 0).MinBy(entry => entry.Value.LastUse);
+            var (dtype, length) = oldest.Key;
+            oldest.Value.Arrays.Pop();
+            _pooledBytes -= (long)length * dtype.SizeOf();
+            if (oldest.Value.Arrays.Count == 0) Free.Remove(oldest.Key);
         }
     }
 
