@@ -16,30 +16,29 @@ public static class SampleCommand
     /// <summary>The command.</summary>
     public static Command Create(CliContext context)
     {
-        var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "Run folder (or its checkpoint.safetensors) written by 'gsdm train'.", Required = true, HelpName = "DIR" };
+        var run = new RunOptionSet();
         var observe = new Option<string?>("--observe") { Description = "What is given. Sudoku: the grid row by row, '.' for blanks (16 characters for 4x4, 81 for 9x9). Others: the observed values, comma separated.", HelpName = "VALUES" };
         var observeFile = new Option<string?>("--observe-file") { Description = "A file of one or more instances written as for --observe ('#' starts a comment line).", HelpName = "FILE" };
         var count = new Option<int?>("--count", "-n") { Description = "Samples per given instance (default 1), or instances to draw when nothing is given (default 8)." };
-        var device = new Option<string?>("--device") { Description = "cpu (default), cuda or cuda:N (an NVIDIA GPU).", HelpName = "cpu|cuda|cuda:N" };
         var sampling = new SamplingOptionSet();
         var command = new Command("sample", "Draw samples from a trained GSDM; with --observe, complete the given instance (e.g. solve a Sudoku).");
-        command.Options.Add(checkpoint);
+        command.Options.Add(run.Checkpoint);
         command.Options.Add(observe);
         command.Options.Add(observeFile);
         command.Options.Add(count);
         sampling.AddTo(command);
-        command.Options.Add(device);
+        command.Options.Add(run.Device);
         command.SetAction(parse =>
         {
-            var on = ModelChoices.Device(parse.GetValue(device));
+            var on = run.ReadDevice(parse);
             var options = sampling.Read(parse);
             int? n = parse.GetValue(count);
             if (n is < 1 or > 4096) throw new UsageException($"--count must lie in 1..4096, got {n}.");
-            var run = TrainedRun.Load(parse.GetValue(checkpoint)!, "--checkpoint", on);
-            var given = ObservationInput.Read(run.Problem, parse.GetValue(observe), parse.GetValue(observeFile), n ?? 1);
-            var conditioning = given ?? Unconditioned(run.Problem, n ?? 8, options.Seed);
-            var samples = run.Trainer.Sample(conditioning, options).ToArray();
-            SampleReport.Print(context.Console, run.Problem, conditioning, samples, given is not null);
+            var trained = run.Load(parse, on);
+            var given = ObservationInput.Read(trained.Problem, parse.GetValue(observe), parse.GetValue(observeFile), n ?? 1);
+            var conditioning = given ?? Unconditioned(trained.Problem, n ?? 8, options.Seed);
+            var samples = trained.Trainer.Sample(conditioning, options).ToArray();
+            SampleReport.Print(context.Console, trained.Problem, conditioning, samples, given is not null);
             return ExitCodes.Success;
         });
         return command.WithExamples(

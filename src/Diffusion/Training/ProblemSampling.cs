@@ -13,20 +13,13 @@ public static class ProblemSampling
     /// </summary>
     public static Tensor Sample(IDenoiser denoiser, GaussianDiffusion diffusion, ProblemBatch conditioning, SamplingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(diffusion);
-        ArgumentNullException.ThrowIfNull(conditioning);
-        options ??= new SamplingOptions();
-        options.Validate();
-        var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
-        var data = conditioning.Data.To(Device.Current).To(dtype);
-        var observation = new Observation(conditioning.ObservedFeatures.To(Device.Current).To(dtype), data);
-        var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
-        var noise = new GeneratorNoise(new Generator(options.Seed));
+        var (checkedOptions, dtype, observation, timesteps) = Prepare(denoiser, diffusion.Timesteps, conditioning, options);
+        var noise = new GeneratorNoise(new Generator(checkedOptions.Seed));
         int[] shape = [conditioning.Size, conditioning.Graph.Features.Width];
-        return options.Kind == SamplerKind.Ddpm
+        return checkedOptions.Kind == SamplerKind.Ddpm
             ? new DdpmSampler(diffusion).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype)
-            : new DdimSampler(diffusion, options.Eta).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype);
+            : new DdimSampler(diffusion, checkedOptions.Eta).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype);
     }
 
     /// <summary>
@@ -37,15 +30,22 @@ public static class ProblemSampling
     /// </summary>
     public static Tensor Sample(IDenoiser denoiser, CategoricalDiffusion diffusion, ProblemBatch conditioning, SamplingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(diffusion);
+        var (checkedOptions, dtype, observation, timesteps) = Prepare(denoiser, diffusion.Timesteps, conditioning, options);
+        return new CategoricalSampler(diffusion).Sample(denoiser, conditioning.Size, new Generator(checkedOptions.Seed), observation, timesteps, dtype);
+    }
+
+    /// <summary>What both samplers start from: the checked options, the denoiser's dtype, the observation on the current device, the strided schedule.</summary>
+    private static (SamplingOptions Options, Backends.DType DType, Observation Observation, int[] Timesteps) Prepare(
+        IDenoiser denoiser, int trainingSteps, ProblemBatch conditioning, SamplingOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(conditioning);
         options ??= new SamplingOptions();
         options.Validate();
         var dtype = denoiser is GsdmDenoiser g ? g.Config.DType : Backends.DType.F32;
         var data = conditioning.Data.To(Device.Current).To(dtype);
         var observation = new Observation(conditioning.ObservedFeatures.To(Device.Current).To(dtype), data);
-        var timesteps = TimestepSequence.Uniform(diffusion.Timesteps, Math.Min(options.Steps, diffusion.Timesteps));
-        return new CategoricalSampler(diffusion).Sample(denoiser, conditioning.Size, new Generator(options.Seed), observation, timesteps, dtype);
+        return (options, dtype, observation, TimestepSequence.Uniform(trainingSteps, Math.Min(options.Steps, trainingSteps)));
     }
 }
