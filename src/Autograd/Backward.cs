@@ -22,10 +22,46 @@ public static class BackwardExtensions
             throw new AutogradException("backward", $"seed shape [{string.Join(", ", seed.Shape)}] differs from output shape [{string.Join(", ", output.Shape)}].");
         }
 
+        // The walk's collections are reused from call to call on this thread (a nested Backward takes fresh ones).
+        var walk = _walk ?? new Walk();
+        _walk = null;
+        try
+        {
+            Run(output, seed, walk);
+        }
+        finally
+        {
+            walk.Clear();
+            _walk = walk;
+        }
+    }
+
+    [ThreadStatic] private static Walk? _walk;
+
+    /// <summary>The collections of one backward pass, kept between passes so a training step allocates none.</summary>
+    private sealed class Walk
+    {
+        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
+        public readonly List<Tensor> Order = [];
+        public readonly HashSet<Tensor> Visited = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(Tensor Tensor, bool Expanded)> Stack = new();
+
+        public void Clear()
+        {
+            Grads.Clear();
+            Order.Clear();
+            Visited.Clear();
+            Stack.Clear();
+        }
+    }
+
+    private static void Run(Tensor output, Tensor seed, Walk walk)
+    {
         using (GradMode.Disable())
         {
-            var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [output] = seed };
-            var order = TopologicalOrder(output);
+            var grads = walk.Grads;
+            grads[output] = seed;
+            var order = TopologicalOrder(output, walk);
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 var t = order[i];
@@ -41,7 +77,7 @@ public static class BackwardExtensions
                     var input = t.Node.Inputs[k];
                     var ig = inputGrads[k];
                     if (ig == null || !input.RequiresGrad) continue;
-                    if (!ig.Shape.AsSpan().SequenceEqual(input.Shape))
+                    if (!ig.Layout.Shape.AsSpan().SequenceEqual(input.Layout.Shape))
                         throw new InvalidOperationException($"backward of {t.Node}: gradient shape [{string.Join(", ", ig.Shape)}] for input {k} differs from its shape [{string.Join(", ", input.Shape)}] (a gradient rule is wrong).");
                     grads[input] = grads.TryGetValue(input, out var acc) ? acc + ig : ig;
                 }
@@ -50,11 +86,9 @@ public static class BackwardExtensions
     }
 
     /// <summary>Every tensor reachable from <paramref name="root"/> through recorded nodes, inputs before the tensors made from them.</summary>
-    private static List<Tensor> TopologicalOrder(Tensor root)
+    private static List<Tensor> TopologicalOrder(Tensor root, Walk walk)
     {
-        var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Tensor Tensor, bool Expanded)>();
+        var (order, visited, stack) = (walk.Order, walk.Visited, walk.Stack);
         stack.Push((root, false));
         while (stack.Count > 0)
         {

@@ -25,12 +25,12 @@ public static class GradRules
             case OpKind.Where:
             {
                 var zero = g.ZerosLike();
-                return [null, Tensor.Where(x[0], g, zero).SumTo(x[1].Shape), Tensor.Where(x[0], zero, g).SumTo(x[2].Shape)];
+                return [null, Tensor.Where(x[0], g, zero).SumTo(x[1].Layout.Shape), Tensor.Where(x[0], zero, g).SumTo(x[2].Layout.Shape)];
             }
             case OpKind.Sum:
             {
                 var attr = (ReduceAttr)node.Attr!;
-                return [Kept(g, x[0], attr).Expand(x[0].Shape)];
+                return [Kept(g, x[0], attr).Expand(x[0].Layout.Shape)];
             }
             case OpKind.Max:
             case OpKind.Min:
@@ -53,10 +53,10 @@ public static class GradRules
             }
             case OpKind.Matmul:
                 return [
-                    x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Shape) : null,
-                    x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Shape) : null,
+                    x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null,
+                    x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
                 ];
-            case OpKind.Reshape: return [g.Reshape(x[0].Shape)];
+            case OpKind.Reshape: return [g.Reshape(x[0].Layout.Shape)];
             case OpKind.Permute:
             {
                 var order = (int[])node.Attr!;
@@ -71,7 +71,7 @@ public static class GradRules
                 full.Narrow(axis, start, g.Dim(axis)).CopyFrom(g);
                 return [full];
             }
-            case OpKind.Expand: return [g.SumTo(x[0].Shape)];
+            case OpKind.Expand: return [g.SumTo(x[0].Layout.Shape)];
             case OpKind.Copy: return [g];
             case OpKind.Cast: return [g.To(x[0].DType)];
             case OpKind.IndexSelect:
@@ -179,7 +179,7 @@ public static class GradRules
             }
             default: throw new NotSupportedException($"backward: comparison {op} has no gradient.");
         }
-        return [ga?.SumTo(a.Shape), gb?.SumTo(b.Shape)];
+        return [ga?.SumTo(a.Layout.Shape), gb?.SumTo(b.Layout.Shape)];
     }
 
     /// <summary>A reduction's output (or its gradient) with the reduced axes restored as extent 1.</summary>

@@ -8,7 +8,12 @@ internal static class OpName<TOp> where TOp : struct, Enum
     private static readonly Dictionary<TOp, string> Names =
         Enum.GetValues<TOp>().Distinct().ToDictionary(v => v, v => v.ToString().ToLowerInvariant());
 
+    private static readonly Dictionary<TOp, object> Boxes = Enum.GetValues<TOp>().Distinct().ToDictionary(v => v, v => (object)v);
+
     public static string Of(TOp op) => Names.TryGetValue(op, out var name) ? name : op.ToString().ToLowerInvariant();
+
+    /// <summary>The op as a shared boxed object (a recorded node's attribute), so recording allocates no box.</summary>
+    public static object Boxed(TOp op) => Boxes.TryGetValue(op, out var box) ? box : op;
 }
 
 /// <summary>Every shape, dtype and device check of the op façade; the messages name op, shapes and fix.</summary>

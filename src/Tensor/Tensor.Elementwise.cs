@@ -9,7 +9,7 @@ public sealed partial class Tensor
         Checks.Float(OpName<UnaryOp>.Of(op), this);
         var y = Empty(Layout.Shape, DType, Device);
         Backend.Unary(op, Buffer, Layout, y.Buffer);
-        return y.Recorded(OpKind.Unary, op, this);
+        return y.Recorded(OpKind.Unary, OpName<UnaryOp>.Boxed(op), this);
     }
 
     /// <summary>-x</summary>
@@ -71,7 +71,7 @@ public sealed partial class Tensor
         var bv = b.BroadcastView(name, shape);
         var y = Empty(shape, a.DType, a.Device);
         a.Backend.Binary(op, av.Buffer, av.Layout, bv.Buffer, bv.Layout, y.Buffer);
-        return op >= BinaryOp.Eq ? y : y.Recorded(OpKind.Binary, op, a, b);
+        return op >= BinaryOp.Eq ? y : y.Recorded(OpKind.Binary, OpName<BinaryOp>.Boxed(op), a, b);
     }
 
     private Tensor Const(double value) => Scalar(value, DType, Device);

@@ -58,6 +58,11 @@ public sealed class BadInputTests(TrainedRunFixture run)
             "HybridWeight must be a finite number >= 0, got -1");
 
     [Fact]
+    public void A_zero_categorical_weight_is_refused() =>
+        AssertBadInput(Gsdm("train", "--problem", "bcmf", "--t", "2", "--n", "3", "--m", "3", "--diffusion", "multinomial", "--categorical-weight", "0", "--steps", "1"),
+            "CategoricalWeight must be a finite number > 0, got 0");
+
+    [Fact]
     public void A_missing_checkpoint_is_refused() =>
         AssertBadInput(Gsdm("sample", "--checkpoint", "no-such-run"), "no checkpoint at 'no-such-run'");
 

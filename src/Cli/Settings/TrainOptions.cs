@@ -34,6 +34,9 @@ public sealed class TrainOptions
     public Option<int?> Heads { get; } = new("--heads") { Description = "Attention heads; must divide --emb-dim (default 4)." };
     /// <summary>--hybrid-weight.</summary>
     public Option<double?> HybridWeight { get; } = new("--hybrid-weight") { Description = "Multinomial/absorbing: weight lambda of D3PM's auxiliary cross-entropy on x0 (default 0: the bound alone)." };
+
+    /// <summary>--categorical-weight.</summary>
+    public Option<double?> CategoricalWeight { get; } = new("--categorical-weight") { Description = "Multinomial/absorbing with continuous nodes: factor on the categorical loss against the continuous squared error (default 1)." };
     /// <summary>--ema.</summary>
     public Option<double?> Ema { get; } = new("--ema") { Description = "EMA decay of the sampling weights (default 0.99)." };
     /// <summary>--preset.</summary>
@@ -51,7 +54,7 @@ public sealed class TrainOptions
 
     /// <summary>Options whose values the config file may hold.</summary>
     public IEnumerable<Option> Configurable =>
-        Problem.All.Concat<Option>([Diffusion, Embeddings, Attention, Steps, Batch, Lr, Seed, Out, Device, EmbDim, Blocks, Heads, Ema, HybridWeight, Preset, LogEvery, CheckpointEvery, TimeLimit]);
+        Problem.All.Concat<Option>([Diffusion, Embeddings, Attention, Steps, Batch, Lr, Seed, Out, Device, EmbDim, Blocks, Heads, Ema, HybridWeight, CategoricalWeight, Preset, LogEvery, CheckpointEvery, TimeLimit]);
 
     /// <summary>The options that fix the network's architecture (refused on --resume).</summary>
     public IEnumerable<Option> Architecture => [Diffusion, Embeddings, Attention, EmbDim, Blocks, Heads, Preset];

@@ -46,7 +46,8 @@ public sealed record TrainPlan(ProblemSpec Spec, IProblem Problem, GsdmTrainer T
         };
         var folder = RunFolder.Create(s.String(o.Out) ?? Path.Combine("runs", problem.Name));
         trainer = Adjust(trainer, o, s, folder, device) with { Seed = seed ?? trainer.Seed, Diffusion = ModelChoices.Diffusion(s.String(o.Diffusion)),
-            HybridWeight = s.Double(o.HybridWeight) ?? trainer.HybridWeight };
+            HybridWeight = s.Double(o.HybridWeight) ?? trainer.HybridWeight,
+            CategoricalWeight = s.Double(o.CategoricalWeight) ?? trainer.CategoricalWeight };
         Validate(model.Validate);
         Validate(trainer.Validate);
         return new TrainPlan(spec, problem, new GsdmTrainer(problem, model, trainer), folder, new TrainingBudget(trainer.Steps, limit), null);

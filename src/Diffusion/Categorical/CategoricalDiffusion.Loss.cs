@@ -28,7 +28,7 @@ public sealed partial class CategoricalDiffusion
     /// with observed entries clamped. Over the unobserved categorical nodes: T KL(q(x_{t-1} | x_t, x0) ||
     /// p(x_{t-1} | x_t)) (at t = 1 this is the decoder term -log p(x0 | x1)), an unbiased estimate of the sum over t,
     /// plus the prior term KL(q(x_T | x0) || p(x_T)) (constant in the weights), plus lambda times the cross-entropy
-    /// -log x0_hat(x0) (<see cref="HybridWeight"/>). Over the unobserved continuous entries: the squared error of the x0
+    /// -log x0_hat(x0) (<see cref="HybridWeight"/>), all times <see cref="CategoricalWeight"/>. Over the unobserved continuous entries: the squared error of the x0
     /// prediction (the Gaussian x0 loss), at the same timestep.
     /// </summary>
     public Tensor LossPerItem(IDenoiser denoiser, Tensor x0, IReadOnlyList<int> t, Tensor uniforms, Tensor? noise = null, Tensor? observedMask = null)
@@ -51,6 +51,7 @@ public sealed partial class CategoricalDiffusion
             if (HybridWeight > 0) perNode = perNode - (x0States * SafeLog(predicted)).Sum(-1) * HybridWeight;
             var latent = 1.0 - group.PerNode(observation.Mask);
             var sum = (perNode * latent).Sum(1);
+            if (CategoricalWeight != 1) sum = sum * CategoricalWeight;
             perItem = perItem is null ? sum : perItem + sum;
         }
         if (HasContinuous)

@@ -43,10 +43,12 @@ public sealed partial class CategoricalDiffusion
     /// A categorical diffusion of <paramref name="kind"/> over data of <paramref name="layout"/>.
     /// <paramref name="schedule"/> defaults to <see cref="CategoricalSchedule.Default"/> with T = 1000;
     /// <paramref name="gaussian"/> (for continuous entries; x0-prediction) defaults to the reference linear schedule with
-    /// the same T; <paramref name="hybridWeight"/> is D3PM's lambda (0: the pure variational bound).
+    /// the same T; <paramref name="hybridWeight"/> is D3PM's lambda (0: the pure variational bound);
+    /// <paramref name="categoricalWeight"/> scales the categorical nodes' terms against the continuous entries' squared
+    /// error in a mixed model (see <see cref="CategoricalWeight"/>).
     /// </summary>
     public CategoricalDiffusion(DiffusionKind kind, DatumLayout layout, CategoricalSchedule? schedule = null,
-        GaussianDiffusion? gaussian = null, double hybridWeight = 0)
+        GaussianDiffusion? gaussian = null, double hybridWeight = 0, double categoricalWeight = 1)
     {
         if (kind == DiffusionKind.Gaussian)
             throw new ArgumentException("a categorical diffusion is Multinomial or Absorbing; use GaussianDiffusion for Gaussian.", nameof(kind));
@@ -60,7 +62,10 @@ public sealed partial class CategoricalDiffusion
             throw new ArgumentException("the network predicts x0 probabilities, so the Gaussian part must use x0-prediction.", nameof(gaussian));
         if (!(hybridWeight >= 0) || !double.IsFinite(hybridWeight))
             throw new ArgumentOutOfRangeException(nameof(hybridWeight), $"the hybrid weight must be a finite number >= 0, got {hybridWeight}.");
+        if (!(categoricalWeight > 0) || !double.IsFinite(categoricalWeight))
+            throw new ArgumentOutOfRangeException(nameof(categoricalWeight), $"the categorical weight must be a finite number > 0, got {categoricalWeight}.");
         HybridWeight = hybridWeight;
+        CategoricalWeight = categoricalWeight;
         _groups = CategoricalGroup.Of(layout);
         _continuous = Enumerable.Range(0, layout.Dim).Select(layout.IsContinuous).ToArray();
         HasContinuous = _continuous.Any(c => c);
@@ -94,6 +99,12 @@ public sealed partial class CategoricalDiffusion
     public GaussianDiffusion Gaussian { get; }
     /// <summary>D3PM's hybrid weight lambda on the cross-entropy -log x0_hat(x0).</summary>
     public double HybridWeight { get; }
+    /// <summary>
+    /// The factor on the categorical nodes' loss (bound and cross-entropy) against the continuous entries' squared error.
+    /// It only matters in a mixed model: with every node categorical it scales the whole loss, which gradient clipping
+    /// and Adam undo.
+    /// </summary>
+    public double CategoricalWeight { get; }
     /// <summary>The number of diffusion steps T.</summary>
     public int Timesteps => Schedule.Timesteps;
     /// <summary>Whether the layout has continuous entries.</summary>

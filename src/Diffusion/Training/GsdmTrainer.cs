@@ -85,7 +85,7 @@ public sealed class GsdmTrainer
         using var onDevice = OnDevice();
         if (Options.Diffusion != DiffusionKind.Gaussian)
             Categorical = new CategoricalDiffusion(Options.Diffusion, CategoricalDiffusion.LayoutOf(problem.Graph),
-                CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps), Diffusion, Options.HybridWeight);
+                CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps), Diffusion, Options.HybridWeight, Options.CategoricalWeight);
         Model = new GsdmDenoiser(problem.Graph, model);
         Optimizer = new Adam(Model.Parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps);
         Ema = new ExponentialMovingAverage(Model, Options.EmaDecay);

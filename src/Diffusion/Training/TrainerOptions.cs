@@ -56,6 +56,11 @@ public sealed record TrainerOptions
     public Device Device { get; init; } = Device.Cpu;
     /// <summary>D3PM's hybrid cross-entropy weight lambda of a categorical process (0: the pure bound).</summary>
     public double HybridWeight { get; init; }
+    /// <summary>
+    /// In a mixed model (categorical nodes under a categorical process, continuous entries Gaussian): the factor on the
+    /// categorical nodes' loss against the continuous squared error (default 1).
+    /// </summary>
+    public double CategoricalWeight { get; init; } = 1;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -75,6 +80,7 @@ public sealed record TrainerOptions
         Require(CheckpointEvery == 0 || CheckpointPath is not null, "CheckpointEvery needs a CheckpointPath.");
         Require(Enum.IsDefined(Diffusion), $"unknown diffusion kind {Diffusion}.");
         Require(HybridWeight >= 0 && double.IsFinite(HybridWeight), $"HybridWeight must be a finite number >= 0, got {HybridWeight}.");
+        Require(CategoricalWeight > 0 && double.IsFinite(CategoricalWeight), $"CategoricalWeight must be a finite number > 0, got {CategoricalWeight}.");
         ValidationSampling.Validate();
     }
 }
