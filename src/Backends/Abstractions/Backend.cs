@@ -89,6 +89,24 @@ public abstract class Backend
         IBuffer? dq, Layout dql, IBuffer? dk, Layout dkl, IBuffer? dv, Layout dvl);
 
     /// <summary>
+    /// Dense (all-pairs) attention forward: o_i = sum_j p_ij v_j with p_i = softmax over j of scale * q_i.k_j, for every
+    /// (batch, head). q, k, v and o are rank-4 [B, H, N, Dh] views whose last axis has unit stride (o is written in
+    /// full). When <paramref name="probs"/> is given, the probabilities are stored there, contiguous [B*H, N, N], for
+    /// <see cref="DenseAttentionBackward"/>; without it no [N, N] values outlive the call.
+    /// </summary>
+    public abstract void DenseAttentionForward(in DenseAttentionDims d,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer o, Layout ol, IBuffer? probs);
+
+    /// <summary>
+    /// Dense attention backward given dO and the forward's probabilities p [B*H, N, N]: dS_ij = p_ij (dO_i.v_j - sum_j'
+    /// p_ij' dO_i.v_j'); dq_i = scale sum_j dS_ij k_j; dk_j = scale sum_i dS_ij q_i; dv_j = sum_i p_ij dO_i. Views as in
+    /// <see cref="DenseAttentionForward"/>; every element of each non-null target is written (null targets are skipped).
+    /// </summary>
+    public abstract void DenseAttentionBackward(in DenseAttentionDims d,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer dO, Layout dOl, IBuffer probs,
+        IBuffer? dq, Layout dql, IBuffer? dk, Layout dkl, IBuffer? dv, Layout dvl);
+
+    /// <summary>
     /// Group-norm forward over x (contiguous [B, M, C] starting at element <paramref name="xOffset"/>): y = (x - mean) * rstd
     /// (* w[c] + b[c] when <paramref name="weight"/> and <paramref name="bias"/> are given, both [C] from element 0).
     /// Writes y (contiguous, from 0) and the statistics mean and rstd = 1 / sqrt(var + eps), [B*G] each.

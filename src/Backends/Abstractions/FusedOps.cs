@@ -14,6 +14,18 @@ namespace GsdmCore.Backends;
 public readonly record struct SparseAttentionDims(int Batch, int Heads, int Nodes, int HeadDim, int Edges, double Scale);
 
 /// <summary>
+/// Sizes of one all-pairs (dense) attention call: <see cref="Batch"/> x <see cref="Heads"/> independent problems in
+/// which each of <see cref="Nodes"/> query nodes attends to all <see cref="Nodes"/> key nodes, head dimension
+/// <see cref="HeadDim"/>, logits scaled by <see cref="Scale"/>.
+/// </summary>
+/// <param name="Batch">B.</param>
+/// <param name="Heads">H.</param>
+/// <param name="Nodes">N (query and key nodes).</param>
+/// <param name="HeadDim">Dh.</param>
+/// <param name="Scale">Multiplies every logit q_i.k_j.</param>
+public readonly record struct DenseAttentionDims(int Batch, int Heads, int Nodes, int HeadDim, double Scale);
+
+/// <summary>
 /// Sizes of one group-norm call over contiguous x [Batch, Nodes, Channels] (any middle axes folded into Nodes):
 /// <see cref="Groups"/> groups of consecutive channels, statistics per (sample, group) over channels-in-group x nodes.
 /// </summary>

@@ -44,6 +44,45 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc />
+    public override void DenseAttentionForward(in DenseAttentionDims d,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer o, Layout ol, IBuffer? probs)
+    {
+        switch (Cast(q).Data)
+        {
+            case float[] f:
+                DenseAttentionKernels<float>.Forward(d.Nodes, d.HeadDim, (float)d.Scale, new(f, ql), Head<float>(k, kl), Head<float>(v, vl),
+                    Head<float>(o, ol), d.Batch, d.Heads, probs == null ? null : Cast(probs).As<float>());
+                break;
+            case double[] f:
+                DenseAttentionKernels<double>.Forward(d.Nodes, d.HeadDim, d.Scale, new(f, ql), Head<double>(k, kl), Head<double>(v, vl),
+                    Head<double>(o, ol), d.Batch, d.Heads, probs == null ? null : Cast(probs).As<double>());
+                break;
+            default: throw FloatOnly("dense_attention");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void DenseAttentionBackward(in DenseAttentionDims d,
+        IBuffer q, Layout ql, IBuffer k, Layout kl, IBuffer v, Layout vl, IBuffer dO, Layout dOl, IBuffer probs,
+        IBuffer? dq, Layout dql, IBuffer? dk, Layout dkl, IBuffer? dv, Layout dvl)
+    {
+        switch (Cast(q).Data)
+        {
+            case float[] f:
+                DenseAttentionKernels<float>.Backward(d.Nodes, d.HeadDim, (float)d.Scale, new(f, ql), Head<float>(k, kl), Head<float>(v, vl),
+                    Head<float>(dO, dOl), Cast(probs).As<float>(), d.Batch, d.Heads,
+                    OptionalHead<float>(dq, dql), OptionalHead<float>(dk, dkl), OptionalHead<float>(dv, dvl));
+                break;
+            case double[] f:
+                DenseAttentionKernels<double>.Backward(d.Nodes, d.HeadDim, d.Scale, new(f, ql), Head<double>(k, kl), Head<double>(v, vl),
+                    Head<double>(dO, dOl), Cast(probs).As<double>(), d.Batch, d.Heads,
+                    OptionalHead<double>(dq, dql), OptionalHead<double>(dk, dkl), OptionalHead<double>(dv, dvl));
+                break;
+            default: throw FloatOnly("dense_attention_backward");
+        }
+    }
+
+    /// <inheritdoc />
     public override void GroupNormForward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer? weight, IBuffer? bias,
         IBuffer y, IBuffer mean, IBuffer rstd)
     {

@@ -21,6 +21,7 @@ public static class ContractCases
             .Concat(MatmulCases.All())
             .Concat(IndexCases.All())
             .Concat(FusedCases.All())
+            .Concat(DenseAttentionCases.All())
             .ToArray();
 
     public static ContractCase Get(string name) => All.First(c => c.Name == name);

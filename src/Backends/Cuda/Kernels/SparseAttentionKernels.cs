@@ -26,7 +26,7 @@ internal readonly struct FourHeads
     public FourHeads(HeadStrides a, HeadStrides b, HeadStrides c, HeadStrides d) => (A, B, C, D) = (a, b, c, d);
 }
 
-/// <summary>The sizes and scalars of one sparse-attention launch.</summary>
+/// <summary>The sizes and scalars of one sparse- or dense-attention launch (Nnz is 0 for dense).</summary>
 internal readonly struct AttentionArgs<T> where T : unmanaged
 {
     public readonly int Heads, N, D, Nnz, First, Second;
