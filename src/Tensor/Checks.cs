@@ -60,8 +60,13 @@ internal static class Checks
     }
 
     /// <summary>The shape both operands broadcast to (NumPy rules), or a typed error naming both shapes.</summary>
+    /// <summary>
+    /// The broadcast shape of <paramref name="a"/> and <paramref name="b"/>: one of them (not a copy) when it already is
+    /// the result, since layouts never change their shape arrays.
+    /// </summary>
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
+        if (a.AsSpan().SequenceEqual(b)) return a;
         int rank = Math.Max(a.Length, b.Length);
         var shape = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -72,6 +77,8 @@ internal static class Checks
                 throw new TensorShapeException(op, $"cannot broadcast {S(a)} with {S(b)}: axis {i} of the result has {da} vs {db}; extents must match or be 1.");
             shape[i] = da == 1 ? db : da;
         }
+        if (shape.AsSpan().SequenceEqual(a)) return a;
+        if (shape.AsSpan().SequenceEqual(b)) return b;
         return shape;
     }
 

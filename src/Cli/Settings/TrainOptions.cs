@@ -36,7 +36,7 @@ public sealed class TrainOptions
     public Option<double?> HybridWeight { get; } = new("--hybrid-weight") { Description = "Multinomial/absorbing: weight lambda of D3PM's auxiliary cross-entropy on x0 (default 0: the bound alone)." };
 
     /// <summary>--categorical-weight.</summary>
-    public Option<double?> CategoricalWeight { get; } = new("--categorical-weight") { Description = "Multinomial/absorbing with continuous nodes: factor on the categorical loss against the continuous squared error (default 1)." };
+    public Option<double?> CategoricalWeight { get; } = new("--categorical-weight") { Description = "Multinomial/absorbing: factor on the categorical loss against the continuous squared error (default 0.25 when the problem also has continuous nodes, else 1)." };
     /// <summary>--ema.</summary>
     public Option<double?> Ema { get; } = new("--ema") { Description = "EMA decay of the sampling weights (default 0.99)." };
     /// <summary>--preset.</summary>

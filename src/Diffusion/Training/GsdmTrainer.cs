@@ -84,8 +84,12 @@ public sealed class GsdmTrainer
         // Everything the trainer creates (parameters, optimiser and EMA state, cached constants) lives on the device.
         using var onDevice = OnDevice();
         if (Options.Diffusion != DiffusionKind.Gaussian)
-            Categorical = new CategoricalDiffusion(Options.Diffusion, CategoricalDiffusion.LayoutOf(problem.Graph),
-                CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps), Diffusion, Options.HybridWeight, Options.CategoricalWeight);
+        {
+            var layout = CategoricalDiffusion.LayoutOf(problem.Graph);
+            bool mixed = Enumerable.Range(0, layout.Dim).Any(layout.IsContinuous);
+            Categorical = new CategoricalDiffusion(Options.Diffusion, layout, CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps),
+                Diffusion, Options.HybridWeight, Options.CategoricalWeightFor(mixed));
+        }
         Model = new GsdmDenoiser(problem.Graph, model);
         Optimizer = new Adam(Model.Parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps);
         Ema = new ExponentialMovingAverage(Model, Options.EmaDecay);
