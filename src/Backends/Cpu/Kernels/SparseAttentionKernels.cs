@@ -21,7 +21,7 @@ namespace GsdmCore.Backends.Cpu;
 /// one value per (batch, head, edge) (the probabilities kept for backward) plus per-thread scratch.
 /// </para>
 /// </summary>
-internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Elements in a 64-byte cache line.</summary>
     private static readonly int LineElements = 64 / Unsafe.SizeOf<T>();
@@ -121,8 +121,10 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 for (int i = 0; i < n; i++)
                 {
                     int rs = rowPtr[i], re = rowPtr[i + 1];
-                    if (needDq) Gather(s, cols, rs, re, ref packed, d, ref dqv.Row(b, h, i), d);
-                    if (needDk && rs < re) Scatter(s, cols, rs, re, ref Unsafe.Add(ref q0, (nint)i * q.SN), ref acc, d, d);
+                    ref T qi = ref Unsafe.Add(ref q0, (nint)i * q.SN);
+                    if (needDq && needDk) GatherScatter(s, cols, rs, re, ref packed, ref dqv.Row(b, h, i), ref qi, ref acc, d, d);
+                    else if (needDq) Gather(s, cols, rs, re, ref packed, d, ref dqv.Row(b, h, i), d);
+                    else Scatter(s, cols, rs, re, ref qi, ref acc, d, d);
                 }
                 if (needDk) Unpack(ref acc, dkv, b, h, n, d);
             }
@@ -307,72 +309,5 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 (scale * ((Vector256.Create((ReadOnlySpan<T>)s.Slice(e, w)) - Vector256.Create(r)) * Vector256.Create(p.Slice(e, w))))
                     .CopyTo(s.Slice(e, w));
         for (; e < length; e++) s[e] = scale * ((s[e] - r) * p[e]);
-    }
-
-    /// <summary>dst[e] = x . src[cols[e]] for e in [rs, re).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dots(ref T x, ref T src, int stride, int[] cols, int rs, int re, Span<T> dst, int d)
-    {
-        for (int e = rs; e < re; e++)
-            dst[e] = SimdMath<T>.Dot(ref x, ref Unsafe.Add(ref src, (nint)cols[e] * stride), d);
-    }
-
-    /// <summary>y = sum_{e in [rs, re)} w[e] src[cols[e]] (zeros for no edges), accumulated in registers in edge order.</summary>
-    private static void Gather(ReadOnlySpan<T> w, int[] cols, int rs, int re, ref T src, int stride, ref T y, int d)
-    {
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
-            {
-                var acc = Vector512<T>.Zero;
-                for (int e = rs; e < re; e++)
-                    acc += Vector512.Create(w[e]) * Vector512.LoadUnsafe(ref Unsafe.Add(ref src, (nint)cols[e] * stride + c));
-                acc.StoreUnsafe(ref y, (nuint)c);
-            }
-        if (Vector256.IsHardwareAccelerated)
-            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
-            {
-                var acc = Vector256<T>.Zero;
-                for (int e = rs; e < re; e++)
-                    acc += Vector256.Create(w[e]) * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)cols[e] * stride + c));
-                acc.StoreUnsafe(ref y, (nuint)c);
-            }
-        for (; c < d; c++)
-        {
-            T acc = T.Zero;
-            for (int e = rs; e < re; e++) acc += w[e] * Unsafe.Add(ref src, (nint)cols[e] * stride + c);
-            Unsafe.Add(ref y, c) = acc;
-        }
-    }
-
-    /// <summary>dst[cols[e]] += w[e] x for e in [rs, re), in edge order; x is held in registers.</summary>
-    private static void Scatter(ReadOnlySpan<T> w, int[] cols, int rs, int re, ref T x, ref T dst, int stride, int d)
-    {
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
-            {
-                var xv = Vector512.LoadUnsafe(ref x, (nuint)c);
-                for (int e = rs; e < re; e++)
-                {
-                    ref T y = ref Unsafe.Add(ref dst, (nint)cols[e] * stride + c);
-                    (Vector512.LoadUnsafe(ref y) + Vector512.Create(w[e]) * xv).StoreUnsafe(ref y);
-                }
-            }
-        if (Vector256.IsHardwareAccelerated)
-            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
-            {
-                var xv = Vector256.LoadUnsafe(ref x, (nuint)c);
-                for (int e = rs; e < re; e++)
-                {
-                    ref T y = ref Unsafe.Add(ref dst, (nint)cols[e] * stride + c);
-                    (Vector256.LoadUnsafe(ref y) + Vector256.Create(w[e]) * xv).StoreUnsafe(ref y);
-                }
-            }
-        for (; c < d; c++)
-        {
-            T xc = Unsafe.Add(ref x, c);
-            for (int e = rs; e < re; e++) Unsafe.Add(ref dst, (nint)cols[e] * stride + c) += w[e] * xc;
-        }
     }
 }
