@@ -59,12 +59,10 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    for (int i = i0; i < i1; i++)
-                        Dots(ref Unsafe.Add(ref q0, (nint)i * q.SN), ref packedK, d, cols, rowPtr[i], rowPtr[i + 1], p, d);
+                    Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, p, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1]) Softmax(p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
-                    for (int i = i0; i < i1; i++)
-                        Gather(p, cols, rowPtr[i], rowPtr[i + 1], ref packedV, d, ref Unsafe.Add(ref o0, (nint)i * o.SN), d);
+                    Gather(p, rowPtr, cols, i0, i1, ref packedV, ref o0, o.SN, d);
                 }
             }
             ArrayPool<T>.Shared.Return(buffer);
@@ -93,21 +91,16 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             {
                 int b = bh / heads, h = bh - b * heads;
                 var p = probs.AsSpan(bh * nnz, nnz);
-                // Pass 1 reads V and updates dV: the dots dO_i.v_j and dv_j += p_e dO_i, then (a loop of its own,
-                // so that the latency chains of consecutive rows overlap) dS from the dots.
+                // Pass 1 reads V and updates dV, a block of rows at a time: the dots dO_i.v_j, dv_j += p_e dO_i, then
+                // dS from the dots.
                 ref T packed = ref Pack(buffer, 0, v, b, h, n, d);
                 ref T acc = ref Accumulator(buffer, packedLength, n, d, needDv);
                 ref T dO0 = ref dO.Row(b, h, 0);
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    for (int i = i0; i < i1; i++)
-                    {
-                        int rs = rowPtr[i], re = rowPtr[i + 1];
-                        ref T doi = ref Unsafe.Add(ref dO0, (nint)i * dO.SN);
-                        Dots(ref doi, ref packed, d, cols, rs, re, s, d);
-                        if (needDv) Scatter(p, cols, rs, re, ref doi, ref acc, d, d);
-                    }
+                    Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s, d);
+                    if (needDv) Scatter(p, rowPtr, cols, i0, i1, ref dO0, dO.SN, ref acc, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1])
                             DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
@@ -118,14 +111,9 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                 packed = ref Pack(buffer, 0, k, b, h, n, d);
                 acc = ref Accumulator(buffer, packedLength, n, d, needDk);
                 ref T q0 = ref q.Row(b, h, 0);
-                for (int i = 0; i < n; i++)
-                {
-                    int rs = rowPtr[i], re = rowPtr[i + 1];
-                    ref T qi = ref Unsafe.Add(ref q0, (nint)i * q.SN);
-                    if (needDq && needDk) GatherScatter(s, cols, rs, re, ref packed, ref dqv.Row(b, h, i), ref qi, ref acc, d, d);
-                    else if (needDq) Gather(s, cols, rs, re, ref packed, d, ref dqv.Row(b, h, i), d);
-                    else Scatter(s, cols, rs, re, ref qi, ref acc, d, d);
-                }
+                if (needDq && needDk) GatherScatter(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, ref q0, q.SN, ref acc, d);
+                else if (needDq) Gather(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, d);
+                else Scatter(s, rowPtr, cols, 0, n, ref q0, q.SN, ref acc, d);
                 if (needDk) Unpack(ref acc, dkv, b, h, n, d);
             }
             ArrayPool<T>.Shared.Return(buffer);
