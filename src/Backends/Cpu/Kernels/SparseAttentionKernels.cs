@@ -205,6 +205,30 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         return g.As<double, T>().ToScalar();
     }
 
+    /// <summary>
+    /// e^x for x &lt;= 0 (logits less their row's maximum). Floats: Cephes' expf as <see cref="VectorExp"/>, with
+    /// fused multiply-adds and only the lower clamp, which the argument range allows (at least 2^-126 for x down
+    /// to its lower bound, ln 2^-126); a NaN stays NaN. Doubles: <see cref="SimdMath{T}.Exp"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> ExpOfNonPositive(Vector256<T> x)
+    {
+        if (typeof(T) != typeof(float)) return SimdMath<T>.Exp(x);
+        // MaxNative returns its second operand when either is NaN.
+        var f = Vector256.MaxNative(Vector256.Create(-87.33654f), x.As<T, float>());
+        var k = Vector256.Round(f * 1.44269504088896341f);
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-0.693359375f), f);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        var pow = Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).As<int, float>();
+        return (y * pow).As<float, T>();
+    }
+
     /// <summary>In place: p = softmax(scale * p) for one row of dot products.</summary>
     private static void Softmax(Span<T> p, T scale)
     {
@@ -226,10 +250,10 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             var x2 = Vector256.LoadUnsafe(ref p0, o2) * scale;
             var x3 = Vector256.LoadUnsafe(ref p0, o3) * scale;
             var top = Vector256.Create(HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(x0, x1), Vector256.MaxNative(x2, x3))));
-            var y0 = SimdMath<T>.Exp(x0 - top);
-            var y1 = SimdMath<T>.Exp(x1 - top);
-            var y2 = SimdMath<T>.Exp(x2 - top);
-            var y3 = SimdMath<T>.Exp(x3 - top);
+            var y0 = ExpOfNonPositive(x0 - top);
+            var y1 = ExpOfNonPositive(x1 - top);
+            var y2 = ExpOfNonPositive(x2 - top);
+            var y3 = ExpOfNonPositive(x3 - top);
             var total = y0 + (y1 & Fresh(0, o1)) + (y2 & Fresh(o1, o2)) + (y3 & Fresh(o2, o3));
             var scaleBy = Vector256.Create(T.One / Vector256.Sum(total));
             (y0 * scaleBy).StoreUnsafe(ref p0);
@@ -250,11 +274,11 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         for (int e = full; e < length; e++) max = T.MaxNative(max, p[e] *= scale);
         vmax = Vector256.Create(max);
         // The last w elements, taken before the main loop overwrites the part they share with it.
-        var last = SimdMath<T>.Exp(Vector256.LoadUnsafe(ref p0, (nuint)(length - w)) - vmax);
+        var last = ExpOfNonPositive(Vector256.LoadUnsafe(ref p0, (nuint)(length - w)) - vmax);
         var sum = Vector256<T>.Zero;
         for (int e = 0; e < full; e += w)
         {
-            var y = SimdMath<T>.Exp(Vector256.LoadUnsafe(ref p0, (nuint)e) - vmax);
+            var y = ExpOfNonPositive(Vector256.LoadUnsafe(ref p0, (nuint)e) - vmax);
             y.StoreUnsafe(ref p0, (nuint)e);
             sum += y;
         }
