@@ -17,6 +17,7 @@ internal static partial class SparseAttentionKernels<T>
         Avx512F.IsSupported && Vector512.IsHardwareAccelerated && d % Vector512<T>.Count == 0;
 
     /// <summary>dst[e] = x_i . src[cols[e]] for the edges e of rows [i0, i1); x_i = x + i * xStride, src packed [n, d].</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Dots(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, int d)
     {
         if (!BatchedDots(d))

@@ -15,6 +15,7 @@ internal static partial class SparseAttentionKernels<T>
     private static bool OneVector(int d) => Vector512.IsHardwareAccelerated && d == Vector512<T>.Count;
 
     /// <summary>y_i = sum_{e of row i} w[e] src[cols[e]] for rows [i0, i1) (zeros for no edges); y_i = y + i * yStride.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Gather(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
     {
         if (OneVector(d)) GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, Vector512<T>.Count);
@@ -82,6 +83,7 @@ internal static partial class SparseAttentionKernels<T>
     }
 
     /// <summary>dst[cols[e]] += w[e] x_i for the edges e of rows [i0, i1); x_i = x + i * xStride.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Scatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
     {
         if (OneVector(d)) ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, Vector512<T>.Count);
@@ -114,6 +116,7 @@ internal static partial class SparseAttentionKernels<T>
     /// The gather y_i = sum_e w[e] src[cols[e]] (as <see cref="Gather"/>) and the scatter dst[cols[e]] += w[e] x_i
     /// (as <see cref="Scatter"/>) in one pass over the edges of rows [i0, i1), which share the weights and the columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void GatherScatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride,
         ref T x, int xStride, ref T dst, int d)
     {
