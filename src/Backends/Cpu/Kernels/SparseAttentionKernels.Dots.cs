@@ -8,8 +8,9 @@ namespace GsdmCore.Backends.Cpu;
 // The per-edge dot products of a row, a block of edges at a time: the lane-wise products x * src[cols[e]] of
 // F = Vector512<T>.Count edges (one vector each, summed over the chunks when d > F) are reduced together by a
 // transposed tree of shuffles and adds into one vector of F sums, instead of one horizontal sum per edge. Every
-// edge's sum is formed by the same tree whichever slot of a block it takes, so blocks may overlap: a row's last,
-// partial block is a half block (F/2 edges) or a full one ending at the row's end.
+// edge's sum is formed by the same tree whichever slot of a block it takes, so blocks may overlap: after a row's
+// full blocks come half blocks (F/2 edges), the last one ending at the row's end. Rows of fewer than F/2 edges
+// take one half block with their last column repeated.
 internal static partial class SparseAttentionKernels<T>
 {
     /// <summary>Whether <see cref="Dots"/> batches the edges: d is a whole number of 512-bit vectors and AVX-512 is there.</summary>

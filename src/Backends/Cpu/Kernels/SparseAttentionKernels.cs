@@ -17,7 +17,9 @@ namespace GsdmCore.Backends.Cpu;
 /// L2-resident copies it only cost time.)
 /// <para>
 /// Determinism: every output element is computed by one thread, visiting rows in ascending order and edges in
-/// CSR order, so the results are bit-identical for any thread count. Memory beyond the inputs and outputs is
+/// CSR order, in an order of operations fixed by the row's length and the head dim alone (the edge dots in blocks
+/// with a fixed reduction tree, the gathers in four interleaved accumulators: see the Dots and Edges parts), so
+/// the results are bit-identical for any thread count. Memory beyond the inputs and outputs is
 /// one value per (batch, head, edge) (the probabilities kept for backward) plus per-thread scratch.
 /// </para>
 /// </summary>
