@@ -14,6 +14,7 @@ public static class FusedCases
         foreach (var t in new[] { DType.F32, DType.F64 })
         {
             yield return new($"sparse-attention/{t}", (s, r, rng) => Attention(s, r, rng, t));
+            yield return new($"sparse-attention-degrees/{t}", (s, r, rng) => AttentionDegrees(s, r, rng, t));
             yield return new($"group-norm/{t}", (s, r, rng) => GroupNorm(s, r, rng, t));
             yield return new($"adam/{t}", (s, r, rng) => Adam(s, r, rng, t));
         }
@@ -34,6 +35,33 @@ public static class FusedCases
             bool keepProbs = trial % 7 != 6;
             trial++;
             RunAttention(sut, reference, rng, t, b, h, n, d, rowPtr, cols, nodeMajor, needDq, needDk, needDv, keepProbs, scale: 0.3 + rng.NextDouble());
+        }
+    }
+
+    /// <summary>
+    /// Row degrees around the CPU kernel's block sizes (8 and 16 edges: whole, partial and overlapping blocks, rows
+    /// shorter than a block, empty rows) at head dims of one, two and one and a half 512-bit vectors of floats, and
+    /// off them.
+    /// </summary>
+    private static void AttentionDegrees(Backend sut, Backend reference, Random rng, DType t)
+    {
+        int[] degrees = [0, 1, 2, 4, 7, 8, 9, 12, 15, 16, 17, 21, 24, 25, 31, 32, 33, 40, 3, 21];
+        int n = 40;
+        var rowPtr = new int[n + 1];
+        var cols = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            int degree = degrees[i % degrees.Length];
+            cols.AddRange(Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(degree).Order());
+            rowPtr[i + 1] = cols.Count;
+        }
+        int trial = 0;
+        foreach (int d in new[] { 16, 32, 24, 15, 8, 1 })
+        {
+            var (needDq, needDk) = (trial % 3 != 1, trial % 3 != 2);
+            RunAttention(sut, reference, rng, t, 2, 2, n, d, rowPtr, cols.ToArray(), nodeMajor: trial % 2 == 1,
+                needDq, needDk, needDv: true, keepProbs: trial != 3, scale: 0.3 + rng.NextDouble());
+            trial++;
         }
     }
 

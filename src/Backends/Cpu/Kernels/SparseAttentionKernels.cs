@@ -17,11 +17,13 @@ namespace GsdmCore.Backends.Cpu;
 /// L2-resident copies it only cost time.)
 /// <para>
 /// Determinism: every output element is computed by one thread, visiting rows in ascending order and edges in
-/// CSR order, so the results are bit-identical for any thread count. Memory beyond the inputs and outputs is
+/// CSR order, in an order of operations fixed by the row's length and the head dim alone (the edge dots in blocks
+/// with a fixed reduction tree, the gathers in four interleaved accumulators: see the Dots and Edges parts), so
+/// the results are bit-identical for any thread count. Memory beyond the inputs and outputs is
 /// one value per (batch, head, edge) (the probabilities kept for backward) plus per-thread scratch.
 /// </para>
 /// </summary>
-internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Elements in a 64-byte cache line.</summary>
     private static readonly int LineElements = 64 / Unsafe.SizeOf<T>();
@@ -59,12 +61,10 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    for (int i = i0; i < i1; i++)
-                        Dots(ref Unsafe.Add(ref q0, (nint)i * q.SN), ref packedK, d, cols, rowPtr[i], rowPtr[i + 1], p, d);
+                    Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, p, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1]) Softmax(p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
-                    for (int i = i0; i < i1; i++)
-                        Gather(p, cols, rowPtr[i], rowPtr[i + 1], ref packedV, d, ref Unsafe.Add(ref o0, (nint)i * o.SN), d);
+                    Gather(p, rowPtr, cols, i0, i1, ref packedV, ref o0, o.SN, d);
                 }
             }
             ArrayPool<T>.Shared.Return(buffer);
@@ -93,21 +93,16 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
             {
                 int b = bh / heads, h = bh - b * heads;
                 var p = probs.AsSpan(bh * nnz, nnz);
-                // Pass 1 reads V and updates dV: the dots dO_i.v_j and dv_j += p_e dO_i, then (a loop of its own,
-                // so that the latency chains of consecutive rows overlap) dS from the dots.
+                // Pass 1 reads V and updates dV, a block of rows at a time: the dots dO_i.v_j, dv_j += p_e dO_i, then
+                // dS from the dots.
                 ref T packed = ref Pack(buffer, 0, v, b, h, n, d);
                 ref T acc = ref Accumulator(buffer, packedLength, n, d, needDv);
                 ref T dO0 = ref dO.Row(b, h, 0);
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    for (int i = i0; i < i1; i++)
-                    {
-                        int rs = rowPtr[i], re = rowPtr[i + 1];
-                        ref T doi = ref Unsafe.Add(ref dO0, (nint)i * dO.SN);
-                        Dots(ref doi, ref packed, d, cols, rs, re, s, d);
-                        if (needDv) Scatter(p, cols, rs, re, ref doi, ref acc, d, d);
-                    }
+                    Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s, d);
+                    if (needDv) Scatter(p, rowPtr, cols, i0, i1, ref dO0, dO.SN, ref acc, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1])
                             DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
@@ -118,12 +113,9 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 packed = ref Pack(buffer, 0, k, b, h, n, d);
                 acc = ref Accumulator(buffer, packedLength, n, d, needDk);
                 ref T q0 = ref q.Row(b, h, 0);
-                for (int i = 0; i < n; i++)
-                {
-                    int rs = rowPtr[i], re = rowPtr[i + 1];
-                    if (needDq) Gather(s, cols, rs, re, ref packed, d, ref dqv.Row(b, h, i), d);
-                    if (needDk && rs < re) Scatter(s, cols, rs, re, ref Unsafe.Add(ref q0, (nint)i * q.SN), ref acc, d, d);
-                }
+                if (needDq && needDk) GatherScatter(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, ref q0, q.SN, ref acc, d);
+                else if (needDq) Gather(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, d);
+                else Scatter(s, rowPtr, cols, 0, n, ref q0, q.SN, ref acc, d);
                 if (needDk) Unpack(ref acc, dkv, b, h, n, d);
             }
             ArrayPool<T>.Shared.Return(buffer);
@@ -215,6 +207,30 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
         return g.As<double, T>().ToScalar();
     }
 
+    /// <summary>
+    /// e^x for x &lt;= 0 (logits less their row's maximum). Floats: Cephes' expf as <see cref="VectorExp"/>, with
+    /// fused multiply-adds and only the lower clamp, which the argument range allows (at least 2^-126 for x down
+    /// to its lower bound, ln 2^-126); a NaN stays NaN. Doubles: <see cref="SimdMath{T}.Exp"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> ExpOfNonPositive(Vector256<T> x)
+    {
+        if (typeof(T) != typeof(float)) return SimdMath<T>.Exp(x);
+        // MaxNative returns its second operand when either is NaN.
+        var f = Vector256.MaxNative(Vector256.Create(-87.33654f), x.As<T, float>());
+        var k = Vector256.Round(f * 1.44269504088896341f);
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-0.693359375f), f);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        var pow = Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).As<int, float>();
+        return (y * pow).As<float, T>();
+    }
+
     /// <summary>In place: p = softmax(scale * p) for one row of dot products.</summary>
     private static void Softmax(Span<T> p, T scale)
     {
@@ -236,10 +252,10 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
             var x2 = Vector256.LoadUnsafe(ref p0, o2) * scale;
             var x3 = Vector256.LoadUnsafe(ref p0, o3) * scale;
             var top = Vector256.Create(HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(x0, x1), Vector256.MaxNative(x2, x3))));
-            var y0 = SimdMath<T>.Exp(x0 - top);
-            var y1 = SimdMath<T>.Exp(x1 - top);
-            var y2 = SimdMath<T>.Exp(x2 - top);
-            var y3 = SimdMath<T>.Exp(x3 - top);
+            var y0 = ExpOfNonPositive(x0 - top);
+            var y1 = ExpOfNonPositive(x1 - top);
+            var y2 = ExpOfNonPositive(x2 - top);
+            var y3 = ExpOfNonPositive(x3 - top);
             var total = y0 + (y1 & Fresh(0, o1)) + (y2 & Fresh(o1, o2)) + (y3 & Fresh(o2, o3));
             var scaleBy = Vector256.Create(T.One / Vector256.Sum(total));
             (y0 * scaleBy).StoreUnsafe(ref p0);
@@ -260,11 +276,11 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
         for (int e = full; e < length; e++) max = T.MaxNative(max, p[e] *= scale);
         vmax = Vector256.Create(max);
         // The last w elements, taken before the main loop overwrites the part they share with it.
-        var last = SimdMath<T>.Exp(Vector256.LoadUnsafe(ref p0, (nuint)(length - w)) - vmax);
+        var last = ExpOfNonPositive(Vector256.LoadUnsafe(ref p0, (nuint)(length - w)) - vmax);
         var sum = Vector256<T>.Zero;
         for (int e = 0; e < full; e += w)
         {
-            var y = SimdMath<T>.Exp(Vector256.LoadUnsafe(ref p0, (nuint)e) - vmax);
+            var y = ExpOfNonPositive(Vector256.LoadUnsafe(ref p0, (nuint)e) - vmax);
             y.StoreUnsafe(ref p0, (nuint)e);
             sum += y;
         }
@@ -307,72 +323,5 @@ internal static class SparseAttentionKernels<T> where T : unmanaged, IFloatingPo
                 (scale * ((Vector256.Create((ReadOnlySpan<T>)s.Slice(e, w)) - Vector256.Create(r)) * Vector256.Create(p.Slice(e, w))))
                     .CopyTo(s.Slice(e, w));
         for (; e < length; e++) s[e] = scale * ((s[e] - r) * p[e]);
-    }
-
-    /// <summary>dst[e] = x . src[cols[e]] for e in [rs, re).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dots(ref T x, ref T src, int stride, int[] cols, int rs, int re, Span<T> dst, int d)
-    {
-        for (int e = rs; e < re; e++)
-            dst[e] = SimdMath<T>.Dot(ref x, ref Unsafe.Add(ref src, (nint)cols[e] * stride), d);
-    }
-
-    /// <summary>y = sum_{e in [rs, re)} w[e] src[cols[e]] (zeros for no edges), accumulated in registers in edge order.</summary>
-    private static void Gather(ReadOnlySpan<T> w, int[] cols, int rs, int re, ref T src, int stride, ref T y, int d)
-    {
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
-            {
-                var acc = Vector512<T>.Zero;
-                for (int e = rs; e < re; e++)
-                    acc += Vector512.Create(w[e]) * Vector512.LoadUnsafe(ref Unsafe.Add(ref src, (nint)cols[e] * stride + c));
-                acc.StoreUnsafe(ref y, (nuint)c);
-            }
-        if (Vector256.IsHardwareAccelerated)
-            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
-            {
-                var acc = Vector256<T>.Zero;
-                for (int e = rs; e < re; e++)
-                    acc += Vector256.Create(w[e]) * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)cols[e] * stride + c));
-                acc.StoreUnsafe(ref y, (nuint)c);
-            }
-        for (; c < d; c++)
-        {
-            T acc = T.Zero;
-            for (int e = rs; e < re; e++) acc += w[e] * Unsafe.Add(ref src, (nint)cols[e] * stride + c);
-            Unsafe.Add(ref y, c) = acc;
-        }
-    }
-
-    /// <summary>dst[cols[e]] += w[e] x for e in [rs, re), in edge order; x is held in registers.</summary>
-    private static void Scatter(ReadOnlySpan<T> w, int[] cols, int rs, int re, ref T x, ref T dst, int stride, int d)
-    {
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
-            {
-                var xv = Vector512.LoadUnsafe(ref x, (nuint)c);
-                for (int e = rs; e < re; e++)
-                {
-                    ref T y = ref Unsafe.Add(ref dst, (nint)cols[e] * stride + c);
-                    (Vector512.LoadUnsafe(ref y) + Vector512.Create(w[e]) * xv).StoreUnsafe(ref y);
-                }
-            }
-        if (Vector256.IsHardwareAccelerated)
-            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
-            {
-                var xv = Vector256.LoadUnsafe(ref x, (nuint)c);
-                for (int e = rs; e < re; e++)
-                {
-                    ref T y = ref Unsafe.Add(ref dst, (nint)cols[e] * stride + c);
-                    (Vector256.LoadUnsafe(ref y) + Vector256.Create(w[e]) * xv).StoreUnsafe(ref y);
-                }
-            }
-        for (; c < d; c++)
-        {
-            T xc = Unsafe.Add(ref x, c);
-            for (int e = rs; e < re; e++) Unsafe.Add(ref dst, (nint)cols[e] * stride + c) += w[e] * xc;
-        }
     }
 }

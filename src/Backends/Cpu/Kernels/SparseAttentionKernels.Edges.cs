@@ -1,0 +1,200 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+namespace GsdmCore.Backends.Cpu;
+
+// The weighted sums along the edges of a range of rows: gathers into registers and scatters into a packed
+// accumulator. The packed [n, d] matrices have row stride d. d = one 512-bit vector (16 floats, the usual head
+// dimension) gets code of its own with d a constant; otherwise 512-bit chunks, then 256-bit ones and scalars.
+// A gather sends edge e of a 512-bit chunk to accumulator (e - rs) % 4 in edge order and adds the four at the
+// end, so its order depends on the row alone; a scatter visits rows in ascending order, edges in CSR order.
+internal static partial class SparseAttentionKernels<T>
+{
+    /// <summary>Whether d is one 512-bit vector, to be taken as a constant.</summary>
+    private static bool OneVector(int d) => Vector512.IsHardwareAccelerated && d == Vector512<T>.Count;
+
+    /// <summary>y_i = sum_{e of row i} w[e] src[cols[e]] for rows [i0, i1) (zeros for no edges); y_i = y + i * yStride.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
+    private static void Gather(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
+    {
+        if (OneVector(d)) GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, Vector512<T>.Count);
+        else GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
+    {
+        ref T w0 = ref MemoryMarshal.GetReference(w);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        for (int i = i0; i < i1; i++)
+        {
+            int rs = rowPtr[i], re = rowPtr[i + 1];
+            ref T yi = ref Unsafe.Add(ref y, (nint)i * yStride);
+            int c = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
+                    GatherChunk(ref w0, ref c0, rs, re, ref Unsafe.Add(ref src, c), d).StoreUnsafe(ref yi, (nuint)c);
+            if (c < d) GatherRest(ref w0, ref c0, rs, re, ref src, ref yi, c, d);
+        }
+    }
+
+    /// <summary>One row's gather of one 512-bit chunk, four accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> GatherChunk(ref T w, ref int cols, int rs, int re, ref T src, int d)
+    {
+        Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+        int e = rs;
+        for (; e <= re - 4; e += 4)
+        {
+            a0 = GatherOne(ref w, ref cols, e, ref src, d, a0);
+            a1 = GatherOne(ref w, ref cols, e + 1, ref src, d, a1);
+            a2 = GatherOne(ref w, ref cols, e + 2, ref src, d, a2);
+            a3 = GatherOne(ref w, ref cols, e + 3, ref src, d, a3);
+        }
+        if (e < re) a0 = GatherOne(ref w, ref cols, e, ref src, d, a0);
+        if (e + 1 < re) a1 = GatherOne(ref w, ref cols, e + 1, ref src, d, a1);
+        if (e + 2 < re) a2 = GatherOne(ref w, ref cols, e + 2, ref src, d, a2);
+        return (a0 + a1) + (a2 + a3);
+    }
+
+    /// <summary>acc + w[e] src[cols[e]] (one 512-bit chunk).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> GatherOne(ref T w, ref int cols, int e, ref T src, int d, Vector512<T> acc) =>
+        Fma(Vector512.Create(Unsafe.Add(ref w, e)), Vector512.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d)), acc);
+
+    /// <summary>One row's gather of elements [c, d): 256-bit chunks, then scalars, one accumulator each in edge order.</summary>
+    private static void GatherRest(ref T w, ref int cols, int rs, int re, ref T src, ref T y, int c, int d)
+    {
+        if (Vector256.IsHardwareAccelerated)
+            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
+            {
+                var acc = Vector256<T>.Zero;
+                for (int e = rs; e < re; e++)
+                    acc += Vector256.Create(Unsafe.Add(ref w, e)) * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d + c));
+                acc.StoreUnsafe(ref y, (nuint)c);
+            }
+        for (; c < d; c++)
+        {
+            T acc = T.Zero;
+            for (int e = rs; e < re; e++) acc += Unsafe.Add(ref w, e) * Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d + c);
+            Unsafe.Add(ref y, c) = acc;
+        }
+    }
+
+    /// <summary>dst[cols[e]] += w[e] x_i for the edges e of rows [i0, i1); x_i = x + i * xStride.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
+    private static void Scatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
+    {
+        if (OneVector(d)) ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, Vector512<T>.Count);
+        else ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScatterRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
+    {
+        ref T w0 = ref MemoryMarshal.GetReference(w);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        for (int i = i0; i < i1; i++)
+        {
+            int rs = rowPtr[i], re = rowPtr[i + 1];
+            ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            int c = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
+                {
+                    var xv = Vector512.LoadUnsafe(ref xi, (nuint)c);
+                    ref T t = ref Unsafe.Add(ref dst, c);
+                    for (int e = rs; e < re; e++)
+                        ScatterOne(Vector512.Create(Unsafe.Add(ref w0, e)), xv, ref Unsafe.Add(ref t, (nint)Unsafe.Add(ref c0, e) * d));
+                }
+            if (c < d) ScatterRest(ref w0, ref c0, rs, re, ref xi, ref dst, c, d);
+        }
+    }
+
+    /// <summary>
+    /// The gather y_i = sum_e w[e] src[cols[e]] (as <see cref="Gather"/>) and the scatter dst[cols[e]] += w[e] x_i
+    /// (as <see cref="Scatter"/>) in one pass over the edges of rows [i0, i1), which share the weights and the columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
+    private static void GatherScatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride,
+        ref T x, int xStride, ref T dst, int d)
+    {
+        if (OneVector(d)) GatherScatterRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, ref x, xStride, ref dst, Vector512<T>.Count);
+        else GatherScatterRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, ref x, xStride, ref dst, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherScatterRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride,
+        ref T x, int xStride, ref T dst, int d)
+    {
+        ref T w0 = ref MemoryMarshal.GetReference(w);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        for (int i = i0; i < i1; i++)
+        {
+            int rs = rowPtr[i], re = rowPtr[i + 1];
+            ref T yi = ref Unsafe.Add(ref y, (nint)i * yStride);
+            ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            int c = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
+                {
+                    var xv = Vector512.LoadUnsafe(ref xi, (nuint)c);
+                    ref T s = ref Unsafe.Add(ref src, c);
+                    ref T t = ref Unsafe.Add(ref dst, c);
+                    Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+                    int e = rs;
+                    for (; e <= re - 4; e += 4)
+                    {
+                        a0 = GatherScatterOne(ref w0, ref c0, e, ref s, ref t, d, xv, a0);
+                        a1 = GatherScatterOne(ref w0, ref c0, e + 1, ref s, ref t, d, xv, a1);
+                        a2 = GatherScatterOne(ref w0, ref c0, e + 2, ref s, ref t, d, xv, a2);
+                        a3 = GatherScatterOne(ref w0, ref c0, e + 3, ref s, ref t, d, xv, a3);
+                    }
+                    if (e < re) a0 = GatherScatterOne(ref w0, ref c0, e, ref s, ref t, d, xv, a0);
+                    if (e + 1 < re) a1 = GatherScatterOne(ref w0, ref c0, e + 1, ref s, ref t, d, xv, a1);
+                    if (e + 2 < re) a2 = GatherScatterOne(ref w0, ref c0, e + 2, ref s, ref t, d, xv, a2);
+                    ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref yi, (nuint)c);
+                }
+            if (c < d)
+            {
+                GatherRest(ref w0, ref c0, rs, re, ref src, ref yi, c, d);
+                ScatterRest(ref w0, ref c0, rs, re, ref xi, ref dst, c, d);
+            }
+        }
+    }
+
+    /// <summary>Edge e of <see cref="GatherScatter"/>: scatters into t and returns acc + w[e] s[cols[e]].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> GatherScatterOne(ref T w, ref int cols, int e, ref T s, ref T t, int d, Vector512<T> xv, Vector512<T> acc)
+    {
+        var wv = Vector512.Create(Unsafe.Add(ref w, e));
+        nint at = (nint)Unsafe.Add(ref cols, e) * d;
+        ScatterOne(wv, xv, ref Unsafe.Add(ref t, at));
+        return Fma(wv, Vector512.LoadUnsafe(ref Unsafe.Add(ref s, at)), acc);
+    }
+
+    /// <summary>y += w x for one 512-bit chunk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScatterOne(Vector512<T> w, Vector512<T> x, ref T y) => Fma(w, x, Vector512.LoadUnsafe(ref y)).StoreUnsafe(ref y);
+
+    /// <summary>One row's scatter of elements [c, d): 256-bit chunks, then scalars.</summary>
+    private static void ScatterRest(ref T w, ref int cols, int rs, int re, ref T x, ref T dst, int c, int d)
+    {
+        if (Vector256.IsHardwareAccelerated)
+            for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
+            {
+                var xv = Vector256.LoadUnsafe(ref x, (nuint)c);
+                for (int e = rs; e < re; e++)
+                {
+                    ref T y = ref Unsafe.Add(ref dst, (nint)Unsafe.Add(ref cols, e) * d + c);
+                    (Vector256.LoadUnsafe(ref y) + Vector256.Create(Unsafe.Add(ref w, e)) * xv).StoreUnsafe(ref y);
+                }
+            }
+        for (; c < d; c++)
+        {
+            T xc = Unsafe.Add(ref x, c);
+            for (int e = rs; e < re; e++) Unsafe.Add(ref dst, (nint)Unsafe.Add(ref cols, e) * d + c) += Unsafe.Add(ref w, e) * xc;
+        }
+    }
+}
