@@ -38,12 +38,16 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Categorical_weight_defaults_to_the_mixed_value_only_when_continuous_nodes_share_the_model()
+    public void Categorical_and_hybrid_weights_default_to_the_mixed_values_only_when_continuous_nodes_share_the_model()
     {
         var config = new GsdmDenoiserConfig { EmbeddingDim = 16, Blocks = 1, Heads = 2, Groups = 4, Seed = 1 };
         var multinomial = new TrainerOptions { Diffusion = DiffusionKind.Multinomial, Steps = 0 };
-        Assert.Equal(TrainerOptions.MixedCategoricalWeight, new GsdmTrainer(new BcmfProblem(2, 3, 3), config, multinomial).Categorical!.CategoricalWeight);
-        Assert.Equal(1, new GsdmTrainer(new SudokuProblem(2, 2), config, multinomial).Categorical!.CategoricalWeight);
+        var mixed = new GsdmTrainer(new BcmfProblem(2, 3, 3), config, multinomial).Categorical!;
+        Assert.Equal(TrainerOptions.MixedCategoricalWeight, mixed.CategoricalWeight);
+        Assert.Equal(TrainerOptions.MixedHybridWeight, mixed.HybridWeight);
+        var categorical = new GsdmTrainer(new SudokuProblem(2, 2), config, multinomial).Categorical!;
+        Assert.Equal(1, categorical.CategoricalWeight);
+        Assert.Equal(0, categorical.HybridWeight);
         var chosen = multinomial with { CategoricalWeight = 0.7 };
         Assert.Equal(0.7, new GsdmTrainer(new BcmfProblem(2, 3, 3), config, chosen).Categorical!.CategoricalWeight);
         Assert.Throws<ArgumentException>(() => new GsdmTrainer(new SudokuProblem(2, 2), config, multinomial with { CategoricalWeight = -1 }));

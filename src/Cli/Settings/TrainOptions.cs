@@ -33,7 +33,7 @@ public sealed class TrainOptions
     /// <summary>--heads.</summary>
     public Option<int?> Heads { get; } = new("--heads") { Description = "Attention heads; must divide --emb-dim (default 4)." };
     /// <summary>--hybrid-weight.</summary>
-    public Option<double?> HybridWeight { get; } = new("--hybrid-weight") { Description = "Multinomial/absorbing: weight lambda of D3PM's auxiliary cross-entropy on x0 (default 0: the bound alone)." };
+    public Option<double?> HybridWeight { get; } = new("--hybrid-weight") { Description = "Multinomial/absorbing: weight lambda of D3PM's auxiliary cross-entropy on x0 (default 1 when the problem also has continuous nodes, else 0: the bound alone)." };
 
     /// <summary>--categorical-weight.</summary>
     public Option<double?> CategoricalWeight { get; } = new("--categorical-weight") { Description = "Multinomial/absorbing: factor on the categorical loss against the continuous squared error (default 0.25 when the problem also has continuous nodes, else 1)." };

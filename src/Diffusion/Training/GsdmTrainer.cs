@@ -88,7 +88,7 @@ public sealed class GsdmTrainer
             var layout = CategoricalDiffusion.LayoutOf(problem.Graph);
             bool mixed = Enumerable.Range(0, layout.Dim).Any(layout.IsContinuous);
             Categorical = new CategoricalDiffusion(Options.Diffusion, layout, CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps),
-                Diffusion, Options.HybridWeight, Options.CategoricalWeightFor(mixed));
+                Diffusion, Options.HybridWeightFor(mixed), Options.CategoricalWeightFor(mixed));
         }
         Model = new GsdmDenoiser(problem.Graph, model);
         Optimizer = new Adam(Model.Parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps);

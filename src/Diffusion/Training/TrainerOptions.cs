@@ -54,8 +54,11 @@ public sealed record TrainerOptions
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Device Device { get; init; } = Device.Cpu;
-    /// <summary>D3PM's hybrid cross-entropy weight lambda of a categorical process (0: the pure bound).</summary>
-    public double HybridWeight { get; init; }
+    /// <summary>
+    /// D3PM's hybrid cross-entropy weight lambda of a categorical process. Null (default):
+    /// <see cref="MixedHybridWeight"/> when the problem has continuous nodes too, 0 (the pure bound) otherwise.
+    /// </summary>
+    public double? HybridWeight { get; init; }
     /// <summary>
     /// The factor on the categorical nodes' loss (bound and cross-entropy) against the continuous entries' squared
     /// error, for a categorical <see cref="Diffusion"/>. Null (default): <see cref="MixedCategoricalWeight"/> when the
@@ -64,14 +67,21 @@ public sealed record TrainerOptions
     public double? CategoricalWeight { get; init; }
 
     /// <summary>
-    /// The default <see cref="CategoricalWeight"/> of a mixed model. At 1 the categorical bound's single-timestep
-    /// estimate (T times one KL term) dominated the clipped gradient, and mixed BCMF 6/5/3 reached a 12 % higher RMSE
-    /// than the all-Gaussian model; at 0.25 it matched it over three training seeds (docs/evaluation.md).
+    /// The default <see cref="CategoricalWeight"/> of a mixed model. At 1, the categorical bound's single-timestep
+    /// estimate (T times one KL term) dominated the clipped gradient. Mixed BCMF 6/5/3 then reached a 12 % higher RMSE
+    /// than the all-Gaussian model; with 0.25 and <see cref="MixedHybridWeight"/> it beat the all-Gaussian model on
+    /// each of three training seeds (docs/evaluation.md).
     /// </summary>
     public const double MixedCategoricalWeight = 0.25;
 
+    /// <summary>The default <see cref="HybridWeight"/> of a mixed model (see <see cref="MixedCategoricalWeight"/>).</summary>
+    public const double MixedHybridWeight = 1;
+
     /// <summary>The categorical weight in effect for a layout with (<paramref name="mixed"/>) or without continuous entries.</summary>
     public double CategoricalWeightFor(bool mixed) => CategoricalWeight ?? (mixed ? MixedCategoricalWeight : 1);
+
+    /// <summary>The hybrid weight in effect for a layout with (<paramref name="mixed"/>) or without continuous entries.</summary>
+    public double HybridWeightFor(bool mixed) => HybridWeight ?? (mixed ? MixedHybridWeight : 0);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -90,7 +100,7 @@ public sealed record TrainerOptions
         Require(ValidationBatch >= 1, $"ValidationBatch must be at least 1, got {ValidationBatch}.");
         Require(CheckpointEvery == 0 || CheckpointPath is not null, "CheckpointEvery needs a CheckpointPath.");
         Require(Enum.IsDefined(Diffusion), $"unknown diffusion kind {Diffusion}.");
-        Require(HybridWeight >= 0 && double.IsFinite(HybridWeight), $"HybridWeight must be a finite number >= 0, got {HybridWeight}.");
+        Require(HybridWeight is null || (HybridWeight >= 0 && double.IsFinite(HybridWeight.Value)), $"HybridWeight must be a finite number >= 0, got {HybridWeight}.");
         Require(CategoricalWeight is null || (CategoricalWeight > 0 && double.IsFinite(CategoricalWeight.Value)), $"CategoricalWeight must be a finite number > 0, got {CategoricalWeight}.");
         ValidationSampling.Validate();
     }
