@@ -76,5 +76,8 @@ internal sealed class GsdmEngine : IEngine
     internal (Tensor X0, Tensor Noise, Tensor Mask, int[] T, GaussianDiffusion Diffusion, Adam Adam, ExponentialMovingAverage Ema) Parts =>
         (_x0, _noise, _mask, _t, _diffusion, _adam, _ema);
 
+    /// <summary>The sampling-step tensors, for the profiler.</summary>
+    internal (Tensor Xt, Tensor T, Tensor Mask, Tensor Values) SampleParts => (_sampleXt, _sampleT, _sampleMask, _sampleValues);
+
     public void Dispose() { }
 }

@@ -25,7 +25,7 @@ internal sealed class Profiler(GsdmEngine engine)
 
     private void Time(string what, Action op) => Time(what, () => { op(); return 0; });
 
-    /// <summary>Runs <paramref name="reps"/> profiled training steps after <paramref name="warmup"/> and prints ms per step by category.</summary>
+    /// <summary>Runs <paramref name="reps"/> profiled training steps, then sampling steps, each after <paramref name="warmup"/>, and prints ms per step by category.</summary>
     public void Run(string caseName, int warmup, int reps)
     {
         var m = engine.Model;
@@ -61,8 +61,32 @@ internal sealed class Profiler(GsdmEngine engine)
             }
             _ms["(step total)"] = _ms.GetValueOrDefault("(step total)") + Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
+        Report(caseName, "train_step_ms", reps);
+        ProfileSampling(caseName, warmup, reps);
+    }
+
+    /// <summary>The sampling step (forward without gradients on the sampling batch), op by op.</summary>
+    private void ProfileSampling(string caseName, int warmup, int reps)
+    {
+        var m = engine.Model;
+        var (xt, t, mask, values) = engine.SampleParts;
+        _ms.Clear();
+        for (int r = 0; r < warmup + reps; r++)
+        {
+            if (r == warmup) _ms.Clear();
+            long start = Stopwatch.GetTimestamp();
+            using (TensorScope.Begin())
+            using (GradMode.Disable())
+                Forward(m, xt, t, mask, values);
+            _ms["(step total)"] = _ms.GetValueOrDefault("(step total)") + Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Report(caseName, "sample_step_ms", reps);
+    }
+
+    private void Report(string caseName, string metric, int reps)
+    {
         double total = _ms["(step total)"] / reps;
-        Console.WriteLine($"profile case={caseName} train_step_ms={total:F2} (mean of {reps}; forward ops timed one by one)");
+        Console.WriteLine($"profile case={caseName} {metric}={total:F2} (mean of {reps}; forward ops timed one by one)");
         foreach (var (what, ms) in _ms.Where(p => p.Key != "(step total)").OrderByDescending(p => p.Value))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-28} {ms / reps,9:F2} ms  {100 * ms / reps / total,5:F1}%"));
         double covered = _ms.Where(p => p.Key != "(step total)").Sum(p => p.Value) / reps;
