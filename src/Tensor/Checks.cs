@@ -59,28 +59,35 @@ internal static class Checks
         return result;
     }
 
-    /// <summary>The shape both operands broadcast to (NumPy rules), or a typed error naming both shapes.</summary>
     /// <summary>
-    /// The broadcast shape of <paramref name="a"/> and <paramref name="b"/>: one of them (not a copy) when it already is
-    /// the result, since layouts never change their shape arrays.
+    /// The shape both operands broadcast to (NumPy rules), or a typed error naming both shapes. One of the operands'
+    /// own arrays (not a copy) when it already is the result: layouts never change their shape arrays.
     /// </summary>
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
-        if (a.AsSpan().SequenceEqual(b)) return a;
         int rank = Math.Max(a.Length, b.Length);
+        bool isA = a.Length == rank, isB = b.Length == rank;
+        for (int i = 0; i < rank; i++)
+        {
+            int da = Extent(a, i, rank), db = Extent(b, i, rank);
+            if (da != db && da != 1 && db != 1)
+                throw new TensorShapeException(op, $"cannot broadcast {S(a)} with {S(b)}: axis {i} of the result has {da} vs {db}; extents must match or be 1.");
+            isA &= db == 1 || db == da;
+            isB &= da == 1 || da == db;
+        }
+        if (isA) return a;
+        if (isB) return b;
         var shape = new int[rank];
         for (int i = 0; i < rank; i++)
         {
-            int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
-            int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
-            if (da != db && da != 1 && db != 1)
-                throw new TensorShapeException(op, $"cannot broadcast {S(a)} with {S(b)}: axis {i} of the result has {da} vs {db}; extents must match or be 1.");
-            shape[i] = da == 1 ? db : da;
+            int da = Extent(a, i, rank);
+            shape[i] = da == 1 ? Extent(b, i, rank) : da;
         }
-        if (shape.AsSpan().SequenceEqual(a)) return a;
-        if (shape.AsSpan().SequenceEqual(b)) return b;
         return shape;
     }
+
+    /// <summary>The extent of <paramref name="shape"/> on axis <paramref name="i"/> of a right-aligned result of <paramref name="rank"/> axes (1 where it has no such axis).</summary>
+    private static int Extent(int[] shape, int i, int rank) => i < rank - shape.Length ? 1 : shape[i - (rank - shape.Length)];
 
     public static void SameDevice(string op, Tensor a, Tensor b)
     {

@@ -68,7 +68,7 @@ public sealed partial class CategoricalDiffusion
         CategoricalWeight = categoricalWeight;
         _groups = CategoricalGroup.Of(layout);
         _continuous = Enumerable.Range(0, layout.Dim).Select(layout.IsContinuous).ToArray();
-        HasContinuous = _continuous.Any(c => c);
+        HasContinuous = layout.HasContinuous;
         CategoricalNodes = layout.Categorical.Count;
     }
 

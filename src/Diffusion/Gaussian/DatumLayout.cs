@@ -27,6 +27,7 @@ public sealed class DatumLayout
                 _isCategorical[d] = true;
             }
         }
+        HasContinuous = _isCategorical.Contains(false);
     }
 
     /// <summary>A layout whose <paramref name="dim"/> entries are all continuous.</summary>
@@ -38,4 +39,6 @@ public sealed class DatumLayout
     public IReadOnlyList<CategoricalSlice> Categorical => _categorical;
     /// <summary>Whether entry <paramref name="d"/> is continuous (not in a categorical slice).</summary>
     public bool IsContinuous(int d) => !_isCategorical[d];
+    /// <summary>Whether any entry is continuous: with categorical slices too, the layout of a mixed model.</summary>
+    public bool HasContinuous { get; }
 }

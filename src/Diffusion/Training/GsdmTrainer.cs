@@ -86,9 +86,8 @@ public sealed class GsdmTrainer
         if (Options.Diffusion != DiffusionKind.Gaussian)
         {
             var layout = CategoricalDiffusion.LayoutOf(problem.Graph);
-            bool mixed = Enumerable.Range(0, layout.Dim).Any(layout.IsContinuous);
             Categorical = new CategoricalDiffusion(Options.Diffusion, layout, CategoricalSchedule.Default(Options.Diffusion, Diffusion.Timesteps),
-                Diffusion, Options.HybridWeightFor(mixed), Options.CategoricalWeightFor(mixed));
+                Diffusion, Options.HybridWeightFor(layout.HasContinuous), Options.CategoricalWeightFor(layout.HasContinuous));
         }
         Model = new GsdmDenoiser(problem.Graph, model);
         Optimizer = new Adam(Model.Parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps);

@@ -30,4 +30,27 @@ internal static class HeadTensors
             return Tensor.Empty([l.Shape[0], l.Shape[1], l.Shape[2], l.Shape[3]], input.DType, input.Device);
         return NodeMajorEmpty(l.Shape[0], l.Shape[1], l.Shape[2], l.Shape[3], input.DType, input.Device);
     }
+
+    /// <summary>
+    /// q, k and v as a fused attention op reads them (<see cref="UnitStride"/>), after checking that they share one
+    /// device (a <see cref="TensorDeviceException"/> naming <paramref name="op"/> otherwise).
+    /// </summary>
+    public static (Tensor Q, Tensor K, Tensor V) Inputs(string op, Tensor q, Tensor k, Tensor v)
+    {
+        if (k.Device != q.Device || v.Device != q.Device)
+            throw new TensorDeviceException(op, $"q, k and v must be on one device, got {q.Device}, {k.Device}, {v.Device}; move them with .To(device).");
+        return (UnitStride(q), UnitStride(k), UnitStride(v));
+    }
+
+    /// <summary>Whether a fused attention op over q, k and v records its backward.</summary>
+    public static bool RecordsGradient(Tensor q, Tensor k, Tensor v) =>
+        GradMode.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
+
+    /// <summary>
+    /// The gradient targets of a fused attention op's backward: for each input that requires a gradient an
+    /// uninitialised tensor laid out like it (<see cref="EmptyLike"/>), otherwise null; and a layout to pass for the
+    /// null ones.
+    /// </summary>
+    public static (Tensor? Dq, Tensor? Dk, Tensor? Dv, Backends.Layout None) GradientTargets(Tensor q, Tensor k, Tensor v) =>
+        (q.RequiresGrad ? EmptyLike(q) : null, k.RequiresGrad ? EmptyLike(k) : null, v.RequiresGrad ? EmptyLike(v) : null, q.Layout);
 }

@@ -30,13 +30,9 @@ public sealed class SparseAttention : IAttentionKernel
     public Tensor Forward(Tensor q, Tensor k, Tensor v)
     {
         var (b, h, n, d) = AttentionChecks.Qkv("sparse_attention", q, k, v, Graph.Nodes);
-        if (k.Device != q.Device || v.Device != q.Device)
-            throw new TensorDeviceException("sparse_attention", $"q, k and v must be on one device, got {q.Device}, {k.Device}, {v.Device}; move them with .To(device).");
-        q = HeadTensors.UnitStride(q);
-        k = HeadTensors.UnitStride(k);
-        v = HeadTensors.UnitStride(v);
+        (q, k, v) = HeadTensors.Inputs("sparse_attention", q, k, v);
         var dims = new SparseAttentionDims(b, h, n, d, Graph.EdgeCount, AttentionChecks.Scale(Scale, d));
-        bool record = GradMode.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
+        bool record = HeadTensors.RecordsGradient(q, k, v);
         var output = HeadTensors.NodeMajorEmpty(b, h, n, d, q.DType, q.Device);
         // Pooled through the engine (released with the step's TensorScope), so a step allocates nothing new; held
         // as a tensor, so a backward after the scope ended fails loudly instead of reading reused memory.
@@ -53,10 +49,7 @@ public sealed class SparseAttention : IAttentionKernel
         {
             var (q, k, v) = (node.Inputs[0], node.Inputs[1], node.Inputs[2]);
             var dO = HeadTensors.UnitStride(gradOutput);
-            Tensor? dq = q.RequiresGrad ? HeadTensors.EmptyLike(q) : null;
-            Tensor? dk = k.RequiresGrad ? HeadTensors.EmptyLike(k) : null;
-            Tensor? dv = v.RequiresGrad ? HeadTensors.EmptyLike(v) : null;
-            var none = q.Layout;
+            var (dq, dk, dv, none) = HeadTensors.GradientTargets(q, k, v);
             q.Buffer.Backend.SparseAttentionBackward(dims, graph.On(q.Device), q.Buffer, q.Layout, k.Buffer, k.Layout,
                 v.Buffer, v.Layout, dO.Buffer, dO.Layout, probs.Buffer,
                 dq?.Buffer, dq?.Layout ?? none, dk?.Buffer, dk?.Layout ?? none, dv?.Buffer, dv?.Layout ?? none);

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static GsdmCore.Backends.Cpu.VectorFma;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -163,12 +164,6 @@ internal static class DenseAttentionKernels<T> where T : unmanaged, IFloatingPoi
         int first = Padded(n) - W;
         return Vector256.LessThan(Vector256<T>.Indices + Vector256.Create(T.CreateTruncating(first)), Vector256.Create(T.CreateTruncating(n)));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
-        typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
 
     /// <summary>dst[c, j] = src row j, element c: the [d, np] transpose of rows (b, h, 0..n), padding columns zero.</summary>
     private static void PackTransposed(HeadView<T> src, int b, int h, int n, int d, ref T dst, int np)

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static GsdmCore.Backends.Cpu.VectorFma;
 using System.Runtime.Intrinsics.X86;
 namespace GsdmCore.Backends.Cpu;
 
@@ -158,11 +159,4 @@ internal static partial class SparseAttentionKernels<T>
         var (a, b) = (u.AsSingle(), v.AsSingle());
         return Avx512F.Shuffle4x128(a, b, 0b10_00_10_00).As<float, T>() + Avx512F.Shuffle4x128(a, b, 0b11_01_11_01).As<float, T>();
     }
-
-    /// <summary>a * b + c, rounded once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
-        typeof(T) == typeof(float)
-            ? Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static GsdmCore.Backends.Cpu.VectorFma;
 namespace GsdmCore.Backends.Cpu;
 
 // The weighted sums along the edges of a range of rows: gathers into registers and scatters into a packed

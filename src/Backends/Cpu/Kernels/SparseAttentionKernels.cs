@@ -207,29 +207,10 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         return g.As<double, T>().ToScalar();
     }
 
-    /// <summary>
-    /// e^x for x &lt;= 0 (logits less their row's maximum). Floats: Cephes' expf as <see cref="VectorExp"/>, with
-    /// fused multiply-adds and only the lower clamp, which the argument range allows (at least 2^-126 for x down
-    /// to its lower bound, ln 2^-126); a NaN stays NaN. Doubles: <see cref="SimdMath{T}.Exp"/>.
-    /// </summary>
+    /// <summary>e^x for x &lt;= 0 (logits less their row's maximum): <see cref="VectorExp.ExpOfNonPositive"/> for floats, <see cref="SimdMath{T}.Exp"/> for doubles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> ExpOfNonPositive(Vector256<T> x)
-    {
-        if (typeof(T) != typeof(float)) return SimdMath<T>.Exp(x);
-        // MaxNative returns its second operand when either is NaN.
-        var f = Vector256.MaxNative(Vector256.Create(-87.33654f), x.As<T, float>());
-        var k = Vector256.Round(f * 1.44269504088896341f);
-        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-0.693359375f), f);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
-        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var pow = Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).As<int, float>();
-        return (y * pow).As<float, T>();
-    }
+    private static Vector256<T> ExpOfNonPositive(Vector256<T> x) =>
+        typeof(T) == typeof(float) ? VectorExp.ExpOfNonPositive(x.As<T, float>()).As<float, T>() : SimdMath<T>.Exp(x);
 
     /// <summary>In place: p = softmax(scale * p) for one row of dot products.</summary>
     private static void Softmax(Span<T> p, T scale)

@@ -52,4 +52,25 @@ internal static class VectorExp
         y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, y);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(float.PositiveInfinity), y);
     }
+
+    /// <summary>
+    /// e^x for x &lt;= 0 (or NaN): the same polynomial with fused multiply-adds and only the lower clamp, which that
+    /// range allows (2^k stays normal for k down to the clamp, so one power of two suffices); NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpOfNonPositive(Vector256<float> x)
+    {
+        // MaxNative returns its second operand when either is NaN.
+        var f = Vector256.MaxNative(Vector256.Create(Lowest), x);
+        var k = Vector256.Round(f * Log2E);
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Hi), f);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Lo), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        return y * Vector256.ShiftLeft(Vector256.ConvertToInt32(k) + Vector256.Create(127), 23).As<int, float>();
+    }
 }
