@@ -90,8 +90,8 @@ internal static class CaseRunner
     {
         var engines = new List<IEngine> { gsdm };
         engines.AddRange(torchEngines);
-        var train = Interleaved.Medians(engines.Select(e => (Action)(() => e.TrainStep())).ToList(), o.Warmup, o.Reps);
-        var sample = Interleaved.Medians(engines.Select(e => (Action)(() => e.SampleStep())).ToList(), o.Warmup, o.Reps);
+        var train = Interleaved.Medians(engines.Select(e => (Action)(() => e.TrainStep())).ToList(), o.Warmup, o.Reps, o.SettleMs);
+        var sample = Interleaved.Medians(engines.Select(e => (Action)(() => e.SampleStep())).ToList(), o.Warmup, o.Reps, o.SettleMs);
         return (train, sample);
     }
 

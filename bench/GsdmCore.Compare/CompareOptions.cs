@@ -7,6 +7,8 @@ internal sealed record CompareOptions
     public int Threads { get; init; } = 2;
     public int Warmup { get; init; } = 3;
     public int Reps { get; init; } = 10;
+    /// <summary>Untimed pause before each timed step, so the previous engine's spinning workers have gone idle.</summary>
+    public int SettleMs { get; init; } = 100;
     /// <summary>Child mode: run only this engine ("gsdm" or "torch") and print its peak working set.</summary>
     public string? Engine { get; init; }
     /// <summary>Child mode: the torch attention variant ("sparse-gather" or "dense-masked").</summary>
@@ -18,7 +20,7 @@ internal sealed record CompareOptions
     public string Device { get; init; } = "cpu";
 
     public const string Usage =
-        "usage: GsdmCore.Compare [--case all|<name>] [--threads N] [--warmup N] [--reps N] [--profile] [--no-peak] [--device cpu|cuda|cuda:N]\n" +
+        "usage: GsdmCore.Compare [--case all|<name>] [--threads N] [--warmup N] [--reps N] [--settle-ms N] [--profile] [--no-peak] [--device cpu|cuda|cuda:N]\n" +
         "       GsdmCore.Compare --engine gsdm|torch --case <name> --peak   (child mode, used for peak memory)";
 
     public static CompareOptions Parse(string[] args)
@@ -39,6 +41,7 @@ internal sealed record CompareOptions
                 "--threads" => o with { Threads = Math.Max(1, NextInt()) },
                 "--warmup" => o with { Warmup = NextInt() },
                 "--reps" => o with { Reps = Math.Max(1, NextInt()) },
+                "--settle-ms" => o with { SettleMs = NextInt() },
                 "--engine" => o with { Engine = Next() },
                 "--peak" => o with { Peak = true },
                 "--variant" => o with { Variant = Next() },

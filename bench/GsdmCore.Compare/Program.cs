@@ -27,7 +27,7 @@ try
         return 0;
     }
     TorchSetup.Initialise(o.Threads, quiet: false);
-    Console.WriteLine($"threads={o.Threads} warmup={o.Warmup} reps={o.Reps} (interleaved, medians)");
+    Console.WriteLine($"threads={o.Threads} warmup={o.Warmup} reps={o.Reps} settle_ms={o.SettleMs} (interleaved, medians)");
     foreach (var c in cases)
     {
         CaseRunner.Run(c, o);
