@@ -43,9 +43,11 @@ public class LayerTests
     }
 
     [Theory]
-    [InlineData(DType.F64, 1e-12)]
-    [InlineData(DType.F32, 1e-4)]
-    public void Fused_GroupNorm_equals_composed_ops_in_value_and_gradient(DType dtype, double tol)
+    [InlineData(DType.F64, 1e-12, false)]
+    [InlineData(DType.F32, 1e-4, false)]
+    [InlineData(DType.F64, 1e-12, true)]
+    [InlineData(DType.F32, 1e-4, true)]
+    public void Fused_GroupNorm_equals_composed_ops_in_value_and_gradient(DType dtype, double tol, bool silu)
     {
         var gn = new GroupNorm(4, 8, dtype: dtype);
         using (GradMode.Disable()) { gn.Weight!.CopyFrom(X([8], 1).To(dtype)); gn.Bias!.CopyFrom(X([8], 2).To(dtype)); }
@@ -59,15 +61,17 @@ public class LayerTests
             (y * w).Sum().Backward();
             return [y.ToArray<double>(), x.Grad!.ToArray<double>(), gn.Weight!.Grad!.ToArray<double>(), gn.Bias!.Grad!.ToArray<double>()];
         }
-        var fused = Run(gn.Forward);
-        var composed = Run(gn.ForwardComposed);
+        var fused = Run(silu ? gn.ForwardSilu : gn.Forward);
+        var composed = Run(silu ? x => gn.ForwardComposed(x).Silu() : gn.ForwardComposed);
         for (int i = 0; i < 4; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
     }
 
     [Theory]
-    [InlineData(DType.F64, 1e-12)]
-    [InlineData(DType.F32, 1e-4)]
-    public void Fused_GroupNorm_without_affine_at_model_width_on_an_offset_view_equals_composed_ops(DType dtype, double tol)
+    [InlineData(DType.F64, 1e-12, false)]
+    [InlineData(DType.F32, 1e-4, false)]
+    [InlineData(DType.F64, 1e-12, true)]
+    [InlineData(DType.F32, 1e-4, true)]
+    public void Fused_GroupNorm_without_affine_at_model_width_on_an_offset_view_equals_composed_ops(DType dtype, double tol, bool silu)
     {
         // 128 channels in 32 groups of 4 (the denoiser's shape), no affine map, and an input that starts part-way
         // into its storage (a contiguous narrow), so the kernels' offsets are exercised.
@@ -83,8 +87,8 @@ public class LayerTests
             (y * w).Sum().Backward();
             return [y.ToArray<double>(), leaf.Grad!.ToArray<double>()];
         }
-        var fused = Run(gn.Forward);
-        var composed = Run(gn.ForwardComposed);
+        var fused = Run(silu ? gn.ForwardSilu : gn.Forward);
+        var composed = Run(silu ? x => gn.ForwardComposed(x).Silu() : gn.ForwardComposed);
         for (int i = 0; i < 2; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
     }
 
@@ -125,6 +129,16 @@ public class LayerTests
         var x = X([2, 3, 4], 3);
         ParameterGradCheck.Assert(gn, () => ParameterGradCheck.Weighted(gn.Forward(x)));
         ParameterGradCheck.AssertInputs(t => gn.Forward(t[0]), X([2, 3, 4], 4));
+    }
+
+    [Fact]
+    public void GroupNorm_with_fused_SiLU_gradients_match_finite_differences()
+    {
+        var gn = new GroupNorm(2, 4, dtype: DType.F64);
+        using (GradMode.Disable()) { gn.Weight!.CopyFrom(X([4], 1)); gn.Bias!.CopyFrom(X([4], 2)); }
+        var x = X([2, 3, 4], 3);
+        ParameterGradCheck.Assert(gn, () => ParameterGradCheck.Weighted(gn.ForwardSilu(x)));
+        ParameterGradCheck.AssertInputs(t => gn.ForwardSilu(t[0]), X([2, 3, 4], 4));
     }
 
     [Fact]

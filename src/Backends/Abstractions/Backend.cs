@@ -109,7 +109,8 @@ public abstract class Backend
     /// <summary>
     /// Group-norm forward over x (contiguous [B, M, C] starting at element <paramref name="xOffset"/>): y = (x - mean) * rstd
     /// (* w[c] + b[c] when <paramref name="weight"/> and <paramref name="bias"/> are given, both [C] from element 0).
-    /// Writes y (contiguous, from 0) and the statistics mean and rstd = 1 / sqrt(var + eps), [B*G] each.
+    /// Writes y (contiguous, from 0) and the statistics mean and rstd = 1 / sqrt(var + eps), [B*G] each. With
+    /// <see cref="GroupNormDims.Silu"/> y is SiLU of that.
     /// </summary>
     public abstract void GroupNormForward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer? weight, IBuffer? bias,
         IBuffer y, IBuffer mean, IBuffer rstd);
@@ -117,10 +118,12 @@ public abstract class Backend
     /// <summary>
     /// Group-norm backward: dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat,
     /// db[c] = sum dy (over samples and nodes). x and dy are contiguous from their offsets; non-null outputs are
-    /// overwritten (dx from element 0, dw and db [C]).
+    /// overwritten (dx from element 0, dw and db [C]). With <see cref="GroupNormDims.Silu"/>, dy is the gradient of the
+    /// SiLU output and the formulas above take dz = dy SiLU'(z) in its place, z = xhat w + b recomputed (hence the bias,
+    /// which is not read otherwise).
     /// </summary>
     public abstract void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db);
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db);
 
     /// <summary>
     /// One Adam / AdamW step (see <see cref="AdamCoefficients"/>) over <paramref name="count"/> elements: the parameter

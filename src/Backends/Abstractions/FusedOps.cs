@@ -34,7 +34,11 @@ public readonly record struct DenseAttentionDims(int Batch, int Heads, int Nodes
 /// <param name="Channels">C.</param>
 /// <param name="Groups">G (divides C).</param>
 /// <param name="Eps">Added to the variance before the square root.</param>
-public readonly record struct GroupNormDims(int Batch, int Nodes, int Channels, int Groups, double Eps);
+/// <param name="Silu">
+/// When true the op is SiLU(group norm): the forward writes z * sigmoid(z) of the normalised (and affine-mapped) z,
+/// and the backward takes the gradient of that output, recomputing z from x and the statistics instead of storing it.
+/// </param>
+public readonly record struct GroupNormDims(int Batch, int Nodes, int Channels, int Groups, double Eps, bool Silu = false);
 
 /// <summary>
 /// The scalars of one Adam / AdamW step (PyTorch semantics), per element:

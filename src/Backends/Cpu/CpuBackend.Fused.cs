@@ -90,11 +90,11 @@ public sealed partial class CpuBackend
         {
             case float[] f:
                 GroupNormKernels<float>.Forward(f, xOffset, Cast(y).As<float>(), Optional<float>(weight), Optional<float>(bias),
-                    d.Batch, d.Nodes, d.Channels, d.Groups, (float)d.Eps, Cast(mean).As<float>(), Cast(rstd).As<float>());
+                    d.Batch, d.Nodes, d.Channels, d.Groups, (float)d.Eps, Cast(mean).As<float>(), Cast(rstd).As<float>(), d.Silu);
                 break;
             case double[] f:
                 GroupNormKernels<double>.Forward(f, xOffset, Cast(y).As<double>(), Optional<double>(weight), Optional<double>(bias),
-                    d.Batch, d.Nodes, d.Channels, d.Groups, d.Eps, Cast(mean).As<double>(), Cast(rstd).As<double>());
+                    d.Batch, d.Nodes, d.Channels, d.Groups, d.Eps, Cast(mean).As<double>(), Cast(rstd).As<double>(), d.Silu);
                 break;
             default: throw FloatOnly("group_norm");
         }
@@ -102,17 +102,17 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc />
     public override void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
     {
         switch (Cast(x).Data)
         {
             case float[] f:
-                GroupNormKernels<float>.Backward(f, xOffset, Cast(dy).As<float>(), dyOffset, Optional<float>(weight), d.Batch, d.Nodes, d.Channels,
-                    d.Groups, Cast(mean).As<float>(), Cast(rstd).As<float>(), Optional<float>(dx), Cleared<float>(dw, d.Channels), Cleared<float>(db, d.Channels));
+                GroupNormKernels<float>.Backward(f, xOffset, Cast(dy).As<float>(), dyOffset, Optional<float>(weight), Optional<float>(bias), d.Batch, d.Nodes, d.Channels,
+                    d.Groups, Cast(mean).As<float>(), Cast(rstd).As<float>(), Optional<float>(dx), Cleared<float>(dw, d.Channels), Cleared<float>(db, d.Channels), d.Silu);
                 break;
             case double[] f:
-                GroupNormKernels<double>.Backward(f, xOffset, Cast(dy).As<double>(), dyOffset, Optional<double>(weight), d.Batch, d.Nodes, d.Channels,
-                    d.Groups, Cast(mean).As<double>(), Cast(rstd).As<double>(), Optional<double>(dx), Cleared<double>(dw, d.Channels), Cleared<double>(db, d.Channels));
+                GroupNormKernels<double>.Backward(f, xOffset, Cast(dy).As<double>(), dyOffset, Optional<double>(weight), Optional<double>(bias), d.Batch, d.Nodes, d.Channels,
+                    d.Groups, Cast(mean).As<double>(), Cast(rstd).As<double>(), Optional<double>(dx), Cleared<double>(dw, d.Channels), Cleared<double>(db, d.Channels), d.Silu);
                 break;
             default: throw FloatOnly("group_norm_backward");
         }

@@ -123,37 +123,49 @@ public sealed partial class CudaBackend
         Kernels.Get(stats, () => _acc.LoadAutoGroupedStreamKernel(stats))(
             items, x.View<T>(), xOff, d.Nodes, d.Channels, d.Groups, eps, mean.View<T>(), rstd.View<T>());
         if (count == 0) return;
-        Action<Index1D, ArrayView<T>, int, int, int, int, ArrayView<T>, ArrayView<T>, int, ArrayView<T>, ArrayView<T>, ArrayView<T>> normalize =
+        Action<Index1D, ArrayView<T>, int, int, int, int, ArrayView<T>, ArrayView<T>, int, ArrayView<T>, ArrayView<T>, int, ArrayView<T>> normalize =
             GroupNormKernels.Normalize<T, TOps>;
         Kernels.Get(normalize, () => _acc.LoadAutoGroupedStreamKernel(normalize))(
             count, x.View<T>(), xOff, d.Nodes, d.Channels, d.Groups, mean.View<T>(), rstd.View<T>(),
-            Flag(w != null), (w ?? mean).View<T>(), (b ?? mean).View<T>(), y.View<T>());
+            Flag(w != null), (w ?? mean).View<T>(), (b ?? mean).View<T>(), Flag(d.Silu), y.View<T>());
     }
 
     /// <inheritdoc />
     public override void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
     {
         var dims = d;
         var (bx, bdy, bm, br) = (Cast(x), Cast(dy), Cast(mean), Cast(rstd));
-        var (bw, bdx, bdw, bdb) = (weight == null ? null : Cast(weight), dx == null ? null : Cast(dx), dw == null ? null : Cast(dw), db == null ? null : Cast(db));
+        var (bw, bb) = (weight == null ? null : Cast(weight), bias == null ? null : Cast(bias));
+        var (bdx, bdw, bdb) = (dx == null ? null : Cast(dx), dw == null ? null : Cast(dw), db == null ? null : Cast(db));
         lock (_gate)
         {
             Bind();
             switch (bx.DType)
             {
-                case DType.F32: NormBackward<float, F32Ops>(dims, bx, xOffset, bdy, dyOffset, bw, bm, br, bdx, bdw, bdb); break;
-                case DType.F64: NormBackward<double, F64Ops>(dims, bx, xOffset, bdy, dyOffset, bw, bm, br, bdx, bdw, bdb); break;
+                case DType.F32: NormBackward<float, F32Ops>(dims, bx, xOffset, bdy, dyOffset, bw, bb, bm, br, bdx, bdw, bdb); break;
+                case DType.F64: NormBackward<double, F64Ops>(dims, bx, xOffset, bdy, dyOffset, bw, bb, bm, br, bdx, bdw, bdb); break;
                 default: throw FloatOnly("group_norm_backward");
             }
         }
     }
 
-    private void NormBackward<T, TOps>(GroupNormDims d, CudaBuffer x, int xOff, CudaBuffer dy, int dyOff, CudaBuffer? w,
+    private void NormBackward<T, TOps>(GroupNormDims d, CudaBuffer x, int xOff, CudaBuffer dy, int dyOff, CudaBuffer? w, CudaBuffer? b,
         CudaBuffer mean, CudaBuffer rstd, CudaBuffer? dx, CudaBuffer? dw, CudaBuffer? db)
         where T : unmanaged where TOps : struct, IFloatOps<T>
     {
         int items = d.Batch * d.Groups, count = d.Batch * d.Nodes * d.Channels;
+        // With SiLU fused, dy becomes dz = dy SiLU'(z) first; the group-norm backward below then reads dz.
+        using var dz = d.Silu && count > 0 ? (CudaBuffer)Allocate(count, x.DType) : null;
+        if (dz != null)
+        {
+            Action<Index1D, ArrayView<T>, int, ArrayView<T>, int, int, int, int, ArrayView<T>, ArrayView<T>, int, ArrayView<T>, ArrayView<T>, ArrayView<T>> silu =
+                GroupNormKernels.SiluGradient<T, TOps>;
+            Kernels.Get(silu, () => _acc.LoadAutoGroupedStreamKernel(silu))(
+                count, x.View<T>(), xOff, dy.View<T>(), dyOff, d.Nodes, d.Channels, d.Groups, mean.View<T>(), rstd.View<T>(),
+                Flag(w != null), (w ?? mean).View<T>(), (b ?? mean).View<T>(), dz.View<T>());
+            (dy, dyOff) = (dz, 0);
+        }
         if (dx != null && count > 0)
         {
             using var sums = (CudaBuffer)Allocate(Math.Max(1, 2 * items), x.DType);

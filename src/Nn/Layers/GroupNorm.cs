@@ -51,7 +51,15 @@ public sealed class GroupNorm : Module
     /// Normalises x [B, ..., C] (at least rank 2) with the backend's fused kernel (on x's device), which records its
     /// own backward.
     /// </summary>
-    public Tensor Forward(Tensor x)
+    public Tensor Forward(Tensor x) => Normalise(x, silu: false);
+
+    /// <summary>
+    /// SiLU(Forward(x)) in one fused kernel: the normalised activations are never stored (the backward recomputes
+    /// them from x), which saves a pass over the activations each way and the SiLU input's memory.
+    /// </summary>
+    public Tensor ForwardSilu(Tensor x) => Normalise(x, silu: true);
+
+    private Tensor Normalise(Tensor x, bool silu)
     {
         if (x.Rank < 2 || x.Dim(-1) != Channels)
             throw new TensorShapeException("group_norm", $"input {Layout.Format(x.Shape)} must be [batch, ..., {Channels}].");
@@ -61,7 +69,7 @@ public sealed class GroupNorm : Module
             throw new TensorDeviceException("group_norm", $"the input is on {x.Device} but the parameters are on {Weight.Device}; move the module with .To(device).");
         x = x.IsContiguous ? x : x.Contiguous();
         int b = x.Dim(0), m = x.Count / Math.Max(1, b * Channels);
-        var dims = new GroupNormDims(b, m, Channels, Groups, Eps);
+        var dims = new GroupNormDims(b, m, Channels, Groups, Eps, silu);
         var y = Tensor.Empty(x.Layout.Shape, x.DType, x.Device);
         // Pooled like every tensor (released with the step's TensorScope) and held by the rule as tensors, so a
         // backward after the scope ended fails loudly instead of reading reused memory.
@@ -99,7 +107,8 @@ public sealed class GroupNorm : Module
             var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
             var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
             x.Buffer.Backend.GroupNormBackward(dims, x.Buffer, x.Layout.Offset, dy.Buffer, dy.Layout.Offset,
-                affine ? node.Inputs[1].Buffer : null, mean.Buffer, rstd.Buffer, dx?.Buffer, dw?.Buffer, db?.Buffer);
+                affine ? node.Inputs[1].Buffer : null, affine ? node.Inputs[2].Buffer : null, mean.Buffer, rstd.Buffer,
+                dx?.Buffer, dw?.Buffer, db?.Buffer);
             return affine ? [dx, dw, db] : [dx];
         }
     }

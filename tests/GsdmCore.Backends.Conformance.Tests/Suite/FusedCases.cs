@@ -148,21 +148,21 @@ public static class FusedCases
         int trial = 0;
         foreach (var (b, m, c, g) in cases)
         {
-            bool affine = trial % 3 != 1;
+            bool affine = trial % 3 != 1, silu = trial % 2 == 1 || trial == cases.Count - 1;
             var (needDx, needDw, needDb) = (trial % 4 != 3, affine && trial % 5 != 4, affine && trial % 2 == 0);
             trial++;
             int count = b * m * c, xOff = rng.Next(0, 4), dyOff = rng.Next(0, 4);
-            var dims = new GroupNormDims(b, m, c, g, 1e-5);
+            var dims = new GroupNormDims(b, m, c, g, 1e-5, silu);
             // x gets a per-channel shift, so the mean is far from zero and the centring matters.
             var x = Values(rng, t, count + xOff, -2, 2);
             for (int i = xOff; i < count + xOff; i++) x.Storage[i] = ScalarBackend.Round(t, x.Storage[i] + (i - xOff) % c * 0.5);
             var inputs = new List<HostView> { x, Values(rng, t, count + dyOff, -1, 1), Values(rng, t, c, 0.5, 1.5), Values(rng, t, c, -1, 1) };
             var outputs = new[] { Exec.Output(t, count), Exec.Output(t, b * g), Exec.Output(t, b * g), Exec.Output(t, count), Exec.Output(t, c), Exec.Output(t, c) };
-            string what = $"group_norm B {b} M {m} C {c} G {g} affine {affine} dx {needDx} dw {needDw} db {needDb} {t}";
+            string what = $"group_norm B {b} M {m} C {c} G {g} affine {affine} silu {silu} dx {needDx} dw {needDw} db {needDb} {t}";
             FusedExec.Check(what, sut, reference, inputs, outputs, Tolerance.For(t), (i, o, be) =>
             {
                 be.GroupNormForward(dims, i[0], xOff, affine ? i[2] : null, affine ? i[3] : null, o[0], o[1], o[2]);
-                be.GroupNormBackward(dims, i[0], xOff, i[1], dyOff, affine ? i[2] : null, o[1], o[2],
+                be.GroupNormBackward(dims, i[0], xOff, i[1], dyOff, affine ? i[2] : null, affine ? i[3] : null, o[1], o[2],
                     needDx ? o[3] : null, needDw ? o[4] : null, needDb ? o[5] : null);
             });
         }

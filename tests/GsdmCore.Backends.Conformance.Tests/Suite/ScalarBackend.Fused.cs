@@ -107,9 +107,8 @@ public sealed partial class ScalarBackend
                     for (int j = 0; j < cg; j++)
                     {
                         int ch = g * cg + j, at = (b * d.Nodes + i) * d.Channels + ch;
-                        double v = (bx.Data[xOffset + at] - mu) * r;
-                        if (weight != null) v = v * B(weight).Data[ch] + B(bias!).Data[ch];
-                        B(y).Data[at] = Round(y.DType, v);
+                        double z = Normalized(bx.Data[xOffset + at], mu, r, weight, bias, ch);
+                        B(y).Data[at] = Round(y.DType, d.Silu ? z / (1 + Math.Exp(-z)) : z);
                     }
             }
     }
@@ -125,8 +124,22 @@ public sealed partial class ScalarBackend
         return (mu, 1 / Math.Sqrt(variance + d.Eps));
     }
 
+    private double Normalized(double x, double mu, double r, IBuffer? weight, IBuffer? bias, int ch)
+    {
+        double v = (x - mu) * r;
+        return weight == null ? v : v * B(weight).Data[ch] + B(bias!).Data[ch];
+    }
+
+    /// <summary>The gradient reaching the normalisation's output z: dy, or dy SiLU'(z) with SiLU fused.</summary>
+    private double Upstream(in GroupNormDims d, double dy, double x, double mu, double r, IBuffer? weight, IBuffer? bias, int ch)
+    {
+        if (!d.Silu) return dy;
+        double z = Normalized(x, mu, r, weight, bias, ch), s = 1 / (1 + Math.Exp(-z));
+        return dy * s * (1 + z * (1 - s));
+    }
+
     public override void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
     {
         // Recomputes the statistics from x (the contract's mean and rstd are the forward's, i.e. the same values).
         var (bx, bdy) = (Float(B(x), "group_norm_backward"), B(dy));
@@ -142,7 +155,7 @@ public sealed partial class ScalarBackend
                     for (int j = 0; j < cg; j++)
                     {
                         int ch = g * cg + j, at = (b * d.Nodes + i) * d.Channels + ch;
-                        double xhat = (bx.Data[xOffset + at] - mu) * r, g0 = bdy.Data[dyOffset + at];
+                        double xhat = (bx.Data[xOffset + at] - mu) * r, g0 = Upstream(d, bdy.Data[dyOffset + at], bx.Data[xOffset + at], mu, r, weight, bias, ch);
                         double dxhat = weight == null ? g0 : g0 * B(weight).Data[ch];
                         s1 += dxhat;
                         s2 += dxhat * xhat;
@@ -154,7 +167,7 @@ public sealed partial class ScalarBackend
                     for (int j = 0; j < cg; j++)
                     {
                         int ch = g * cg + j, at = (b * d.Nodes + i) * d.Channels + ch;
-                        double xhat = (bx.Data[xOffset + at] - mu) * r, g0 = bdy.Data[dyOffset + at];
+                        double xhat = (bx.Data[xOffset + at] - mu) * r, g0 = Upstream(d, bdy.Data[dyOffset + at], bx.Data[xOffset + at], mu, r, weight, bias, ch);
                         double dxhat = weight == null ? g0 : g0 * B(weight).Data[ch];
                         B(dx).Data[at] = Round(dx.DType, r * (dxhat - s1 / count - xhat * s2 / count));
                     }

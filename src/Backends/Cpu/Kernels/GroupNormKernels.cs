@@ -9,12 +9,15 @@ namespace GsdmCore.Backends.Cpu;
 /// work item: its statistics come from per-channel sums accumulated a whole row of C channels at a time (vectorised
 /// along the channels, where a group's channels are only C/G wide), folded into per-group figures, and the output is
 /// then one multiply-add per row with per-channel scale and shift. Per-channel parameter gradients are summed over
-/// samples in a fixed order afterwards, so results do not depend on the thread count.
+/// samples in a fixed order afterwards, so results do not depend on the thread count. With SiLU fused, the forward
+/// applies it to each output row while the row is in L1, and the backward turns dy into dz = dy SiLU'(z) a sample at a
+/// time (z recomputed from x) before the plain group-norm backward.
 /// </summary>
 internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>y = (x - mean) * rstd * w + b per (sample, group); writes mean and rstd [B*G].</summary>
-    public static void Forward(T[] x, int xOff, T[] y, T[]? w, T[]? bias, int batch, int m, int c, int groups, T eps, T[] mean, T[] rstd)
+    /// <summary>y = (x - mean) * rstd * w + b per (sample, group), then SiLU when <paramref name="silu"/>; writes mean and rstd [B*G].</summary>
+    public static void Forward(T[] x, int xOff, T[] y, T[]? w, T[]? bias, int batch, int m, int c, int groups, T eps, T[] mean, T[] rstd,
+        bool silu)
     {
         int cg = c / groups;
         T count = T.CreateChecked(m * cg);
@@ -51,25 +54,61 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                     scale.Slice(g * cg, cg).Fill(r);
                 }
                 // y = x * scale + shift with scale = rstd * w and shift = bias - mean * scale, per channel.
-                if (w != null) TensorPrimitives.Multiply(scale, w.AsSpan(0, c), scale);
-                TensorPrimitives.Multiply(meanC, scale, shift);
-                if (bias != null) TensorPrimitives.Subtract(bias.AsSpan(0, c), shift, shift);
-                else TensorPrimitives.Negate(shift, shift);
+                ScaleShift(scale, shift, meanC, w, bias, c);
                 int yAt = b * m * c;
                 for (int i = 0; i < m; i++)
-                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, y.AsSpan(yAt + i * c, c));
+                {
+                    var yRow = y.AsSpan(yAt + i * c, c);
+                    if (!silu)
+                    {
+                        TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, yRow);
+                        continue;
+                    }
+                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, sums); // z (sums is free by now)
+                    LogisticKernels<T>.Run(UnaryOp.Silu, sums, yRow);
+                }
             }
             ArrayPool<T>.Shared.Return(scratch);
         });
     }
 
     /// <summary>
+    /// Per channel, scale = rstd w (rstd alone without w; <paramref name="scale"/> holds rstd on entry) and
+    /// shift = b - mean scale, so that the normalised, affine-mapped z = x scale + shift.
+    /// </summary>
+    private static void ScaleShift(Span<T> scale, Span<T> shift, ReadOnlySpan<T> meanC, T[]? w, T[]? bias, int c)
+    {
+        if (w != null) TensorPrimitives.Multiply(scale, w.AsSpan(0, c), scale);
+        TensorPrimitives.Multiply(meanC, scale, shift);
+        if (bias != null) TensorPrimitives.Subtract(bias.AsSpan(0, c), shift, shift);
+        else TensorPrimitives.Negate(shift, shift);
+    }
+
+    /// <summary>
+    /// dz = dy SiLU'(z) over one sample's [m, c] rows, with z = x scale + shift per channel (see <see cref="ScaleShift"/>),
+    /// into <paramref name="dz"/> from element 0.
+    /// </summary>
+    private static void SiluGradient(T[] x, int at, T[] dy, int dyAt, int m, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift,
+        Span<T> z, T[] dz)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var dzRow = dz.AsSpan(i * c, c);
+            TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, z);
+            LogisticKernels<T>.Run(UnaryOp.SiluDerivative, z, dzRow);
+            TensorPrimitives.Multiply(dzRow, dy.AsSpan(dyAt + i * c, c), dzRow);
+        }
+    }
+
+    /// <summary>
     /// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat, db[c] = sum dy.
     /// Per sample, with a = sum over nodes of dy xhat and s = sum of dy per channel: the group means of dxhat and
     /// dxhat xhat are sums of w a and w s over the group's channels, and dx = alpha dy + beta x + gamma per channel.
+    /// With <paramref name="silu"/>, dy is the gradient of SiLU(z) and dz = dy SiLU'(z) (z recomputed, which needs
+    /// <paramref name="bias"/>) takes its place.
     /// </summary>
-    public static void Backward(T[] x, int xOff, T[] dy, int dyOff, T[]? w, int batch, int m, int c, int groups, T[] mean, T[] rstd,
-        T[]? dx, T[]? dw, T[]? db)
+    public static void Backward(T[] x, int xOff, T[] dy, int dyOff, T[]? w, T[]? bias, int batch, int m, int c, int groups, T[] mean, T[] rstd,
+        T[]? dx, T[]? dw, T[]? db, bool silu)
     {
         int cg = c / groups;
         T count = T.CreateChecked(m * cg);
@@ -84,6 +123,8 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
             var alpha = scratch.AsSpan(2 * c, c);
             var beta = scratch.AsSpan(3 * c, c);
             var gamma = scratch.AsSpan(4 * c, c);
+            // One sample's dz, when SiLU is fused.
+            var dz = silu ? ArrayPool<T>.Shared.Rent(m * c) : null;
             for (int b = start; b < end; b++)
             {
                 int at = xOff + b * m * c, dyAt = dyOff + b * m * c;
@@ -92,13 +133,21 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                     meanC.Slice(g * cg, cg).Fill(mean[b * groups + g]);
                     rstdC.Slice(g * cg, cg).Fill(rstd[b * groups + g]);
                 }
+                var gradient = dy;
+                if (dz != null)
+                {
+                    rstdC.CopyTo(alpha);
+                    ScaleShift(alpha, beta, meanC, w, bias, c);
+                    SiluGradient(x, at, dy, dyAt, m, c, alpha, beta, gamma, dz);
+                    (gradient, dyAt) = (dz, 0);
+                }
                 var a = partW.AsSpan(b * c, c);
                 var s = partB.AsSpan(b * c, c);
                 a.Clear();
                 s.Clear();
                 for (int i = 0; i < m; i++)
                 {
-                    var dyRow = dy.AsSpan(dyAt + i * c, c);
+                    var dyRow = gradient.AsSpan(dyAt + i * c, c);
                     TensorPrimitives.Subtract(x.AsSpan(at + i * c, c), meanC, gamma);
                     TensorPrimitives.Multiply(gamma, rstdC, gamma); // xhat
                     TensorPrimitives.MultiplyAdd(dyRow, gamma, a, a);
@@ -122,11 +171,12 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 for (int i = 0; i < m; i++)
                 {
                     var dxRow = dx.AsSpan(dxAt + i * c, c);
-                    TensorPrimitives.MultiplyAdd(dy.AsSpan(dyAt + i * c, c), alpha, gamma, dxRow);
+                    TensorPrimitives.MultiplyAdd(gradient.AsSpan(dyAt + i * c, c), alpha, gamma, dxRow);
                     TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), beta, dxRow, dxRow);
                 }
             }
             ArrayPool<T>.Shared.Return(scratch);
+            if (dz != null) ArrayPool<T>.Shared.Return(dz);
         });
         for (int b = 0; b < batch; b++)
         {

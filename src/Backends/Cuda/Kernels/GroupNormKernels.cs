@@ -28,15 +28,32 @@ internal static class GroupNormKernels
         rstd[item] = o.Div(o.One, o.Sqrt(o.Add(o.Div(sq, count), eps)));
     }
 
-    /// <summary>y[at] = (x - mean) rstd (* w + b when affine); at runs over B*M*C.</summary>
+    /// <summary>y[at] = z = (x - mean) rstd (* w + b when affine), or SiLU(z) when <paramref name="silu"/> is set; at runs over B*M*C.</summary>
     public static void Normalize<T, TOps>(Index1D at, ArrayView<T> x, int xOff, int m, int c, int groups,
-        ArrayView<T> mean, ArrayView<T> rstd, int affine, ArrayView<T> w, ArrayView<T> bias, ArrayView<T> y)
+        ArrayView<T> mean, ArrayView<T> rstd, int affine, ArrayView<T> w, ArrayView<T> bias, int silu, ArrayView<T> y)
+        where T : unmanaged where TOps : struct, IFloatOps<T>
+    {
+        T z = Normalized<T, TOps>(at, x, xOff, m, c, groups, mean, rstd, affine, w, bias);
+        y[at] = silu != 0 ? ElementMath.Unary<T, TOps>((int)UnaryOp.Silu, z) : z;
+    }
+
+    /// <summary>dz[at] = dy SiLU'(z) with z recomputed as in <see cref="Normalize{T, TOps}"/>; at runs over B*M*C.</summary>
+    public static void SiluGradient<T, TOps>(Index1D at, ArrayView<T> x, int xOff, ArrayView<T> dy, int dyOff, int m, int c, int groups,
+        ArrayView<T> mean, ArrayView<T> rstd, int affine, ArrayView<T> w, ArrayView<T> bias, ArrayView<T> dz)
+        where T : unmanaged where TOps : struct, IFloatOps<T>
+    {
+        T z = Normalized<T, TOps>(at, x, xOff, m, c, groups, mean, rstd, affine, w, bias);
+        dz[at] = default(TOps).Mul(dy[dyOff + at], ElementMath.Unary<T, TOps>((int)UnaryOp.SiluDerivative, z));
+    }
+
+    private static T Normalized<T, TOps>(int at, ArrayView<T> x, int xOff, int m, int c, int groups,
+        ArrayView<T> mean, ArrayView<T> rstd, int affine, ArrayView<T> w, ArrayView<T> bias)
         where T : unmanaged where TOps : struct, IFloatOps<T>
     {
         var o = default(TOps);
         int ch = at % c, b = at / (m * c), item = b * groups + ch / (c / groups);
         T v = o.Mul(o.Sub(x[xOff + at], mean[item]), rstd[item]);
-        y[at] = affine != 0 ? o.Add(o.Mul(v, w[ch]), bias[ch]) : v;
+        return affine != 0 ? o.Add(o.Mul(v, w[ch]), bias[ch]) : v;
     }
 
     /// <summary>sums[2 item] = sum dxhat, sums[2 item + 1] = sum dxhat xhat over the (sample, group).</summary>
