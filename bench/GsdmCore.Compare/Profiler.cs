@@ -106,8 +106,7 @@ internal sealed class Profiler(GsdmEngine engine)
         foreach (var block in m.Blocks.Items)
         {
             var res = block.Res;
-            var h = Time("fwd groupnorm", () => res.Norm1.Forward(tokens));
-            h = Time("fwd silu", () => h.Silu());
+            var h = Time("fwd groupnorm+silu", () => res.Norm1.ForwardSilu(tokens));
             h = Time("fwd linear (d x d, tokens)", () => res.Conv1.Forward(h));
             var tp = Time("fwd linear (temb, node emb)", () => res.TembProj.Forward(temb.Silu()).Unsqueeze(1));
             h = Time("fwd elementwise/residual", () => h + tp);
@@ -116,8 +115,7 @@ internal sealed class Profiler(GsdmEngine engine)
                 var ep = Time("fwd linear (temb, node emb)", () => embProj.Forward(nodeEmbedding));
                 h = Time("fwd elementwise/residual", () => h + ep);
             }
-            h = Time("fwd groupnorm", () => res.Norm2.Forward(h));
-            h = Time("fwd silu", () => h.Silu());
+            h = Time("fwd groupnorm+silu", () => res.Norm2.ForwardSilu(h));
             h = Time("fwd elementwise/residual", () => res.Dropout.Forward(h));
             h = Time("fwd linear (d x d, tokens)", () => res.Conv2.Forward(h));
             var shortcut = res.NinShortcut is { } nin ? Time("fwd linear (d x d, tokens)", () => nin.Forward(tokens)) : tokens;

@@ -56,6 +56,12 @@ public static class GradRules
                     x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null,
                     x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
                 ];
+            case OpKind.MatmulAdd:
+                return [
+                    x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null,
+                    x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
+                    x[2].RequiresGrad ? g.SumTo(x[2].Layout.Shape) : null,
+                ];
             case OpKind.Reshape: return [g.Reshape(x[0].Layout.Shape)];
             case OpKind.Permute:
             {

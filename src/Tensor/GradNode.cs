@@ -23,6 +23,8 @@ public enum OpKind
     LogSoftmax,
     /// <summary>Batched matrix product of the two inputs.</summary>
     Matmul,
+    /// <summary>The third input plus the batched matrix product of the first two.</summary>
+    MatmulAdd,
     /// <summary>Any view that keeps the element order (reshape, squeeze, unsqueeze).</summary>
     Reshape,
     /// <summary>Axis permutation; Attr is the permutation.</summary>

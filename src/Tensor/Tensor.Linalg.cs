@@ -8,9 +8,18 @@ public sealed partial class Tensor
     /// Batched matrix product over the last two axes ([..., M, K] x [..., K, N] -> [..., M, N]); leading axes
     /// broadcast. Transposed views (e.g. <c>b.MT</c>) are read in place, without a copy.
     /// </summary>
-    public Tensor Matmul(Tensor other)
+    public Tensor Matmul(Tensor other) => MatmulCore("matmul", other, addend: null);
+
+    /// <summary>
+    /// <c>addend + this.Matmul(other)</c> in one pass over the output (PyTorch's addmm / baddbmm): the addend,
+    /// broadcast to the product's shape, is copied into the output and the product accumulated onto it, so a linear
+    /// layer's bias or a residual costs no separate add. The addend must broadcast to the product's shape without
+    /// enlarging it. Gradients are those of the composed ops.
+    /// </summary>
+    public Tensor MatmulAdd(Tensor other, Tensor addend) => MatmulCore("matmul_add", other, addend);
+
+    private Tensor MatmulCore(string op, Tensor other, Tensor? addend)
     {
-        const string op = "matmul";
         Checks.SameDevice(op, this, other);
         Checks.SameDType(op, this, other);
         Checks.Float(op, this);
@@ -33,13 +42,20 @@ public sealed partial class Tensor
         var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
         var y = Empty([.. batchShape, m, n], DType, Device);
         int batch = Layout.ShapeCount(batchShape);
+        if (addend != null)
+        {
+            Checks.SameDevice(op, this, addend);
+            Checks.SameDType(op, this, addend);
+            var start = addend.BroadcastView(op, y.Layout.Shape);
+            if (y.Count > 0) Backend.Copy(addend.Buffer, start.Layout, y.Buffer, y.Layout);
+        }
         if (y.Count > 0)
         {
-            if (k == 0) Backend.Fill(y.Buffer, y.Layout, 0);
+            if (k == 0) { if (addend == null) Backend.Fill(y.Buffer, y.Layout, 0); }
             else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, new MatmulDims(batch, m, n, k, transA, transB,
-                a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n));
+                a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n, Accumulate: addend != null));
         }
-        return y.Recorded(OpKind.Matmul, null, this, other);
+        return addend == null ? y.Recorded(OpKind.Matmul, null, this, other) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend);
     }
 
     /// <summary>

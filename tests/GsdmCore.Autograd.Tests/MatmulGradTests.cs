@@ -31,4 +31,38 @@ public class MatmulGradTests
         // A constant operand: the gradient still reaches the tracked one.
         GradAssert.Passes("x @ const.mT", t => t[0].Matmul(w.MT).Tanh(), [a]);
     }
+
+    /// <summary>The fused product-plus-addend: its gradient, the addend's included, by central differences.</summary>
+    [Theory, MemberData(nameof(Views))]
+    public void Matmul_add_gradient_matches_central_differences(ViewKind view)
+    {
+        var cases = from batch in Gens.Shape(0, 2, maxExtent: 2)
+                    from dims in Gen.ArrayOf(Gen.Choose(1, 3), 3)
+                    from batchA in Gens.BroadcastPartOf(batch)
+                    from a in GradInput.Gen([.. batchA, dims[0], dims[1]], Domain.Any, view)
+                    from bView in Gens.View
+                    from b in GradInput.Gen([.. batch, dims[1], dims[2]], Domain.Any, bView)
+                    from addendShape in Gens.BroadcastPartOf([.. batch, dims[0], dims[2]])
+                    from c in GradInput.Gen(addendShape, Domain.Any, bView)
+                    select (a, b, c);
+        Properties.Check($"grad/matmul_add/{view}", cases,
+            c => GradAssert.Passes("matmul_add", t => t[0].MatmulAdd(t[1], t[2]), c.a, c.b, c.c), maxTest: 12);
+    }
+
+    [Fact]
+    public void Matmul_add_equals_the_composed_ops_and_refuses_an_addend_that_would_enlarge_the_product()
+    {
+        var rng = new Generator(9);
+        var x = Tensor.Randn([2, 5, 4], rng, DType.F64);
+        var w = Tensor.Randn([3, 4], rng, DType.F64);
+        foreach (var addend in new[] { Tensor.Randn([3], rng, DType.F64), Tensor.Randn([2, 5, 3], rng, DType.F64), Tensor.Randn([5, 1], rng, DType.F64) })
+        {
+            var fused = x.MatmulAdd(w.MT, addend).ToArray<double>();
+            var composed = (x.Matmul(w.MT) + addend).ToArray<double>();
+            for (int i = 0; i < fused.Length; i++) Assert.Equal(composed[i], fused[i], 1e-12);
+        }
+        var tooBig = Tensor.Randn([4, 2, 5, 3], rng, DType.F64);
+        var e = Assert.Throws<TensorShapeException>(() => x.MatmulAdd(w.MT, tooBig));
+        Assert.Contains("matmul_add", e.Message);
+    }
 }

@@ -52,7 +52,7 @@ public abstract class Backend
     /// <summary>Softmax (or log-softmax) along the last axis; y contiguous.</summary>
     public abstract void Softmax(IBuffer x, Layout xl, bool log, IBuffer y);
 
-    /// <summary>Batched matrix product described by <paramref name="d"/>; C is overwritten.</summary>
+    /// <summary>Batched matrix product described by <paramref name="d"/>; C is overwritten, or added to when <see cref="MatmulDims.Accumulate"/> is set.</summary>
     public abstract void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d);
 
     /// <summary>

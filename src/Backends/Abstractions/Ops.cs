@@ -90,10 +90,14 @@ public enum RandomKind
     Normal,
 }
 
-/// <summary>Describes one batched matrix product C[b] = op(A[b]) op(B[b]) (row-major).</summary>
+/// <summary>
+/// Describes one batched matrix product C[b] = op(A[b]) op(B[b]) (row-major), or C[b] += op(A[b]) op(B[b]) when
+/// <see cref="Accumulate"/> is set (a linear layer's bias or a residual stored in C first costs no extra pass).
+/// </summary>
 public readonly record struct MatmulDims(
     int Batch, int M, int N, int K,
     bool TransA, bool TransB,
     int OffsetA, long StrideA, int Lda,
     int OffsetB, long StrideB, int Ldb,
-    int OffsetC, long StrideC, int Ldc);
+    int OffsetC, long StrideC, int Ldc,
+    bool Accumulate = false);

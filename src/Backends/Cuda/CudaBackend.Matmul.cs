@@ -36,7 +36,7 @@ public sealed partial class CudaBackend
         {
             M = d.M, N = d.N, K = d.K, TransA = Flag(d.TransA), TransB = Flag(d.TransB),
             Lda = d.Lda, Ldb = d.Ldb, Ldc = d.Ldc, OffsetA = d.OffsetA, OffsetB = d.OffsetB, OffsetC = d.OffsetC,
-            StrideA = d.StrideA, StrideB = d.StrideB, StrideC = d.StrideC,
+            StrideA = d.StrideA, StrideB = d.StrideB, StrideC = d.StrideC, Accumulate = Flag(d.Accumulate),
         };
         for (int start = 0; start < d.Batch; start += MaxGridZ)
         {

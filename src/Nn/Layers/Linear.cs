@@ -35,8 +35,7 @@ public sealed class Linear : Module
             throw new TensorShapeException("linear", $"input {Layout.Format(x.Shape)} must end with {InFeatures} features.");
         var shape = x.Shape;
         var flat = x.Rank == 2 ? x : x.Reshape(-1, InFeatures);
-        var y = flat.Matmul(Weight.MT);
-        if (Bias != null) y = y + Bias;
+        var y = Bias != null ? flat.MatmulAdd(Weight.MT, Bias) : flat.Matmul(Weight.MT);
         shape[^1] = OutFeatures;
         return x.Rank == 2 ? y : y.Reshape(shape);
     }

@@ -2,7 +2,7 @@ using GsdmCore.Backends;
 
 namespace GsdmCore.Backends.Conformance;
 
-/// <summary>Batched matrix products: both transposes, broadcast batches (stride 0), offsets, padded leading dimensions.</summary>
+/// <summary>Batched matrix products: both transposes, broadcast batches (stride 0), offsets, padded leading dimensions, accumulation into C.</summary>
 public static class MatmulCases
 {
     public static IEnumerable<ContractCase> All()
@@ -21,15 +21,16 @@ public static class MatmulCases
         foreach (var (batch, m, n, k) in sizes)
         {
             bool ta = (trial & 1) != 0, tb = (trial & 2) != 0;
-            bool bcastA = trial % 5 == 3, bcastB = trial % 7 == 4;
+            bool bcastA = trial % 5 == 3, bcastB = trial % 7 == 4, accumulate = trial % 3 == 1;
             trial++;
             var (a, lda, strideA, offA) = Operand(rng, t, batch, ta ? k : m, ta ? m : k, bcastA);
             var (b, ldb, strideB, offB) = Operand(rng, t, batch, tb ? n : k, tb ? k : n, bcastB);
             int ldc = n + rng.Next(0, 3), offC = rng.Next(0, 4);
             long strideC = (long)m * ldc + rng.Next(0, 2);
             int cLength = (int)(offC + (batch - 1) * strideC + (long)(m - 1) * ldc + n);
-            var c = HostView.Make(rng, [cLength], ViewKind.Contiguous, t, _ => Exec.Sentinel);
-            var dims = new MatmulDims(batch, m, n, k, ta, tb, offA, strideA, lda, offB, strideB, ldb, offC, strideC, ldc);
+            // Accumulating products start from values (gaps between rows included: they must stay as they are).
+            var c = HostView.Make(rng, [cLength], ViewKind.Contiguous, t, accumulate ? Shapes.Uniform(-1, 1) : _ => Exec.Sentinel);
+            var dims = new MatmulDims(batch, m, n, k, ta, tb, offA, strideA, lda, offB, strideB, ldb, offC, strideC, ldc, accumulate);
             Exec.Check($"matmul {dims} {t}", sut, reference, [a, b], c, Tolerance.For(t),
                 (i, o, be) => be.Matmul(i[0], i[1], o, dims));
         }

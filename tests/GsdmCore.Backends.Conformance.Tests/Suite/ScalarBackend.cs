@@ -168,14 +168,15 @@ public sealed partial class ScalarBackend : Backend
             for (int i = 0; i < d.M; i++)
                 for (int j = 0; j < d.N; j++)
                 {
-                    double acc = 0;
+                    long ic = d.OffsetC + batch * d.StrideC + (long)i * d.Ldc + j;
+                    double acc = d.Accumulate ? bc.Data[ic] : 0;
                     for (int k = 0; k < d.K; k++)
                     {
                         long ia = d.OffsetA + batch * d.StrideA + (d.TransA ? (long)k * d.Lda + i : (long)i * d.Lda + k);
                         long ib = d.OffsetB + batch * d.StrideB + (d.TransB ? (long)j * d.Ldb + k : (long)k * d.Ldb + j);
                         acc += ba.Data[ia] * bb.Data[ib];
                     }
-                    bc.Data[d.OffsetC + batch * d.StrideC + (long)i * d.Ldc + j] = Round(bc.DType, acc);
+                    bc.Data[ic] = Round(bc.DType, acc);
                 }
     }
 

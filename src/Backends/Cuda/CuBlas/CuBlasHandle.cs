@@ -36,7 +36,7 @@ internal sealed unsafe class CuBlasHandle : IDisposable
         return new CuBlasHandle(api, handle);
     }
 
-    /// <summary>C[b] = op(A[b]) op(B[b]) for row-major operands described by <paramref name="d"/>.</summary>
+    /// <summary>C[b] = op(A[b]) op(B[b]) (+ C[b] when accumulating) for row-major operands described by <paramref name="d"/>.</summary>
     public void Gemm(CudaBuffer a, CudaBuffer b, CudaBuffer c, in MatmulDims d)
     {
         int mode = AllowTf32 ? Tf32TensorOpMath : DefaultMath;
@@ -49,15 +49,15 @@ internal sealed unsafe class CuBlasHandle : IDisposable
         nint pa = a.Address(d.OffsetA), pb = b.Address(d.OffsetB), pc = c.Address(d.OffsetC);
         if (a.DType == DType.F64)
         {
-            double one = 1, zero = 0;
+            double one = 1, beta = d.Accumulate ? 1 : 0;
             Check(_api.DgemmStridedBatched(_handle, opFirst, opSecond, d.N, d.M, d.K, &one,
-                pb, d.Ldb, d.StrideB, pa, d.Lda, d.StrideA, &zero, pc, d.Ldc, d.StrideC, d.Batch), "cublasDgemmStridedBatched");
+                pb, d.Ldb, d.StrideB, pa, d.Lda, d.StrideA, &beta, pc, d.Ldc, d.StrideC, d.Batch), "cublasDgemmStridedBatched");
         }
         else
         {
-            float one = 1, zero = 0;
+            float one = 1, beta = d.Accumulate ? 1 : 0;
             Check(_api.SgemmStridedBatched(_handle, opFirst, opSecond, d.N, d.M, d.K, &one,
-                pb, d.Ldb, d.StrideB, pa, d.Lda, d.StrideA, &zero, pc, d.Ldc, d.StrideC, d.Batch), "cublasSgemmStridedBatched");
+                pb, d.Ldb, d.StrideB, pa, d.Lda, d.StrideA, &beta, pc, d.Ldc, d.StrideC, d.Batch), "cublasSgemmStridedBatched");
         }
     }
 

@@ -11,6 +11,8 @@ internal struct GemmArgs
     public int OffsetA, OffsetB, OffsetC;
     public long StrideA, StrideB, StrideC;
     public int BatchStart;
+    /// <summary>1: C += the product; 0: C = the product.</summary>
+    public int Accumulate;
 }
 
 /// <summary>
@@ -48,6 +50,10 @@ internal static class GemmKernels
                 acc = m.Add(acc, m.Mul(tiles[ty * ts + kk], tiles[ts * ts + kk * ts + tx]));
             Group.Barrier();
         }
-        if (row < p.M && col < p.N) c[p.OffsetC + batch * p.StrideC + (long)row * p.Ldc + col] = acc;
+        if (row < p.M && col < p.N)
+        {
+            long at = p.OffsetC + batch * p.StrideC + (long)row * p.Ldc + col;
+            c[at] = p.Accumulate != 0 ? m.Add(c[at], acc) : acc;
+        }
     }
 }
