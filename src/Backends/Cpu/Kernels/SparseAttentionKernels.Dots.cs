@@ -18,7 +18,9 @@ internal static partial class SparseAttentionKernels<T>
     private static bool BatchedDots(int d) =>
         Avx512F.IsSupported && Vector512.IsHardwareAccelerated && d % Vector512<T>.Count == 0;
 
-    /// <summary>dst[e] = x_i . src[cols[e]] for the edges e of rows [i0, i1); x_i = x + i * xStride, src packed [n, d].</summary>
+    /// <summary>
+    /// dst[e - rowPtr[i0]] = x_i . src[cols[e]] for the edges e of rows [i0, i1); x_i = x + i * xStride, src packed [n, d].
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Dots(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, int d)
     {
@@ -26,7 +28,7 @@ internal static partial class SparseAttentionKernels<T>
         {
             for (int i = i0; i < i1; i++)
                 for (int e = rowPtr[i]; e < rowPtr[i + 1]; e++)
-                    dst[e] = SimdMath<T>.Dot(ref Unsafe.Add(ref x, (nint)i * xStride), ref Unsafe.Add(ref src, (nint)cols[e] * d), d);
+                    dst[e - rowPtr[i0]] = SimdMath<T>.Dot(ref Unsafe.Add(ref x, (nint)i * xStride), ref Unsafe.Add(ref src, (nint)cols[e] * d), d);
             return;
         }
         if (d == Vector512<T>.Count) BatchedDotRows(ref x, xStride, ref src, rowPtr, cols, i0, i1, dst, Vector512<T>.Count);
@@ -37,15 +39,16 @@ internal static partial class SparseAttentionKernels<T>
     private static void BatchedDotRows(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, int d)
     {
         int full = Vector512<T>.Count, half = full / 2;
-        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        int e0 = rowPtr[i0];
+        ref int c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), e0);
         ref T d0 = ref MemoryMarshal.GetReference(dst);
         for (int i = i0; i < i1; i++)
         {
-            int rs = rowPtr[i], re = rowPtr[i + 1];
+            int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
             if (re - rs < half)
             {
-                ShortRowDots(ref xi, ref src, cols, rs, re, dst, d);
+                ShortRowDots(ref xi, ref src, ref c0, rs, re, dst, d);
                 continue;
             }
             var x0 = Vector512.LoadUnsafe(ref xi);
@@ -63,11 +66,11 @@ internal static partial class SparseAttentionKernels<T>
     }
 
     /// <summary>A row of fewer than half a block of edges: one half block over its columns, the last one repeated.</summary>
-    private static void ShortRowDots(ref T x, ref T src, int[] cols, int rs, int re, Span<T> dst, int d)
+    private static void ShortRowDots(ref T x, ref T src, ref int cols, int rs, int re, Span<T> dst, int d)
     {
         if (rs == re) return;
         Span<int> padded = stackalloc int[Vector256<T>.Count];
-        for (int k = 0; k < padded.Length; k++) padded[k] = cols[Math.Min(rs + k, re - 1)];
+        for (int k = 0; k < padded.Length; k++) padded[k] = Unsafe.Add(ref cols, Math.Min(rs + k, re - 1));
         var sums = HalfBlock(Vector512.LoadUnsafe(ref x), ref x, ref src, ref MemoryMarshal.GetReference(padded), d);
         for (int e = rs; e < re; e++) dst[e] = sums.GetElement(e - rs);
     }

@@ -15,7 +15,10 @@ internal static partial class SparseAttentionKernels<T>
     /// <summary>Whether d is one 512-bit vector, to be taken as a constant.</summary>
     private static bool OneVector(int d) => Vector512.IsHardwareAccelerated && d == Vector512<T>.Count;
 
-    /// <summary>y_i = sum_{e of row i} w[e] src[cols[e]] for rows [i0, i1) (zeros for no edges); y_i = y + i * yStride.</summary>
+    /// <summary>
+    /// y_i = sum_{e of row i} w[e] src[cols[e]] for rows [i0, i1) (zeros for no edges); y_i = y + (i - i0) * yStride and
+    /// w[0] is the weight of edge rowPtr[i0].
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Gather(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
     {
@@ -27,11 +30,13 @@ internal static partial class SparseAttentionKernels<T>
     private static void GatherRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
     {
         ref T w0 = ref MemoryMarshal.GetReference(w);
-        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        // Edge e of the block is edge rowPtr[i0] + e of the graph.
+        int e0 = rowPtr[i0];
+        ref int c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), e0);
         for (int i = i0; i < i1; i++)
         {
-            int rs = rowPtr[i], re = rowPtr[i + 1];
-            ref T yi = ref Unsafe.Add(ref y, (nint)i * yStride);
+            int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
+            ref T yi = ref Unsafe.Add(ref y, (nint)(i - i0) * yStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
                 for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
@@ -83,7 +88,7 @@ internal static partial class SparseAttentionKernels<T>
         }
     }
 
-    /// <summary>dst[cols[e]] += w[e] x_i for the edges e of rows [i0, i1); x_i = x + i * xStride.</summary>
+    /// <summary>dst[cols[e]] += w[e] x_i for the edges e of rows [i0, i1); x_i = x + i * xStride, w[0] the weight of edge rowPtr[i0].</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Scatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
     {
@@ -95,10 +100,12 @@ internal static partial class SparseAttentionKernels<T>
     private static void ScatterRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
     {
         ref T w0 = ref MemoryMarshal.GetReference(w);
-        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        // Edge e of the block is edge rowPtr[i0] + e of the graph.
+        int e0 = rowPtr[i0];
+        ref int c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), e0);
         for (int i = i0; i < i1; i++)
         {
-            int rs = rowPtr[i], re = rowPtr[i + 1];
+            int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
@@ -130,11 +137,13 @@ internal static partial class SparseAttentionKernels<T>
         ref T x, int xStride, ref T dst, int d)
     {
         ref T w0 = ref MemoryMarshal.GetReference(w);
-        ref int c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        // Edge e of the block is edge rowPtr[i0] + e of the graph.
+        int e0 = rowPtr[i0];
+        ref int c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), e0);
         for (int i = i0; i < i1; i++)
         {
-            int rs = rowPtr[i], re = rowPtr[i + 1];
-            ref T yi = ref Unsafe.Add(ref y, (nint)i * yStride);
+            int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
+            ref T yi = ref Unsafe.Add(ref y, (nint)(i - i0) * yStride);
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
@@ -12,9 +13,25 @@ namespace GsdmCore.Backends.Cpu;
 /// core's L2 cache (320 KB each at N = 5000, Dh = 16) however the tensors are strided: the forward holds K and V
 /// and runs logits, softmax and weighted sums block by block of rows; the backward makes two passes, each with
 /// one packed input and one packed accumulator for the matrix it updates at random (dv, then dk), written out at
-/// the end. The per-edge values are read and written in
-/// edge order. (Software prefetch of the rows a few edges ahead was measured and dropped: with the packed,
-/// L2-resident copies it only cost time.)
+/// the end. The per-edge values are read and written in edge order. Outputs larger than a core's L2 (o, dq, dk,
+/// dv, the kept probabilities) are written with non-temporal stores, from the packed accumulators or from small
+/// per-thread blocks: they skip the read for ownership and do not evict the packed copies (5-9% at N = 1000-5000,
+/// where these streams from and to memory are a third of the cost growth over N = 81).
+/// <para>
+/// Measured and dropped (random degree-21 graphs, N = 81..5000): software prefetch of the rows a few edges ahead
+/// (with the packed, L2-resident copies it only cost time), and of the streamed rows and per-edge values a block
+/// ahead (+4%); dK/dV as gathers over the transposed graph (5% faster at 81, 2-3% slower at 5000); K and V, or an
+/// input and its accumulator, packed in adjacent lines of one [N, 2 Dh] matrix (no gain, and +13-38% in the dq/dk
+/// pass at N = 81 with the input beside its accumulator), or in alternate 2 KB halves of 4 KB pages (+10%: the TLB
+/// is not what costs at N = 5000); 2 MB pages for the packed copies (none granted); both backward passes in one
+/// pass over blocks of rows (2-4% faster up to N = 1000, slower at 5000, where four packed matrices leave L2);
+/// dq and dk in separate passes; packing K for the second backward pass during the first (slower); prefetching the
+/// next item's K and V rows during the current one (no gain); reading contiguous K and V in place instead of
+/// packing them (+27-33% at N = 5000, though the four packs, read from memory, are about 10% of the time there).
+/// The cost that grows with N is mostly L1 misses into the packed copies (from N = 300-600 on) and, for tensors
+/// beyond the caches, streams from and to memory; neither is removed by a column-tiled order at degree 21, where
+/// a tile of columns that fits L1 meets each row about once.
+/// </para>
 /// <para>
 /// Determinism: every output element is computed by one thread, visiting rows in ascending order and edges in
 /// CSR order, in an order of operations fixed by the row's length and the head dim alone (the edge dots in blocks
@@ -29,10 +46,11 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     private static readonly int LineElements = 64 / Unsafe.SizeOf<T>();
 
     /// <summary>
-    /// Rows per block of the dot-product and softmax loops: the block's per-edge values (about 32 x 21 here) stay in
-    /// L1 between the two loops, instead of going out to L3 for large graphs.
+    /// Rows per block of the dot-product, softmax and weighted-sum loops: the block's per-edge values (about
+    /// 256 x 21 here) stay in L1 or L2 between the loops, instead of going out to L3 for large graphs. 256 rows are
+    /// 2-6% faster than 32 at N = 81..5000 (fewer, longer loops over the edges); 8 rows are 10% slower at 5000.
     /// </summary>
-    private const int RowBlock = 32;
+    private const int RowBlock = 256;
 
     /// <summary>
     /// out_i = sum_{e=(i,j)} p_e v_j with p = softmax over row i of scale * q_i.k_j. Stores p per edge into
@@ -47,6 +65,9 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             var buffer = ArrayPool<T>.Shared.Rent(2 * packedLength);
             // Without probs to keep, the probabilities of one (batch, head) go to scratch.
             T[]? scratch = probs == null ? ArrayPool<T>.Shared.Rent(Math.Max(1, nnz)) : null;
+            var rows = new RowStream(o, n, d, batch * heads);
+            // Probabilities kept for backward and too many to stay cached are computed in a block and streamed out.
+            T[]? probBlock = probs != null && Streams(nnz, 1, batch * heads) ? ArrayPool<T>.Shared.Rent(MaxBlockEdges(rowPtr, n)) : null;
             for (int bh = start; bh < end; bh++)
             {
                 int b = bh / heads, h = bh - b * heads;
@@ -54,21 +75,26 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                 ref T packedK = ref Pack(buffer, 0, k, b, h, n, d);
                 ref T packedV = ref Pack(buffer, packedLength, v, b, h, n, d);
                 ref T q0 = ref q.Row(b, h, 0);
-                ref T o0 = ref o.Row(b, h, 0);
                 // Blocks of rows: the logits of a block (a loop of its own, so that the latency chains of consecutive
                 // rows overlap), their softmax in place, and the weighted sums of V, while the block's
-                // probabilities are still in L1.
+                // probabilities are still cached.
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, p, d);
+                    int e0 = rowPtr[i0], e1 = rowPtr[i1];
+                    var pb = probBlock != null ? probBlock.AsSpan(0, e1 - e0) : p[e0..e1];
+                    Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, d);
                     for (int i = i0; i < i1; i++)
-                        if (rowPtr[i] < rowPtr[i + 1]) Softmax(p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
-                    Gather(p, rowPtr, cols, i0, i1, ref packedV, ref o0, o.SN, d);
+                        if (rowPtr[i] < rowPtr[i + 1]) Softmax(pb.Slice(rowPtr[i] - e0, rowPtr[i + 1] - rowPtr[i]), scale);
+                    Gather(pb, rowPtr, cols, i0, i1, ref packedV, ref rows.Target(b, h, i0), rows.Stride, d);
+                    rows.Flush(b, h, i0, i1);
+                    if (probBlock != null && e1 > e0) StreamCopy(ref probBlock[0], ref p[e0], e1 - e0);
                 }
             }
             ArrayPool<T>.Shared.Return(buffer);
             if (scratch != null) ArrayPool<T>.Shared.Return(scratch);
+            rows.Dispose();
+            if (probBlock != null) ArrayPool<T>.Shared.Return(probBlock);
         });
     }
 
@@ -89,6 +115,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             var buffer = ArrayPool<T>.Shared.Rent(2 * packedLength);
             var sds = ArrayPool<T>.Shared.Rent(Math.Max(1, nnz));
             var s = sds.AsSpan(0, nnz);
+            var rows = new RowStream(dqv, n, d, needDq ? batch * heads : 0);
             for (int bh = start; bh < end; bh++)
             {
                 int b = bh / heads, h = bh - b * heads;
@@ -101,26 +128,41 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                 for (int i0 = 0; i0 < n; i0 += RowBlock)
                 {
                     int i1 = Math.Min(n, i0 + RowBlock);
-                    Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s, d);
-                    if (needDv) Scatter(p, rowPtr, cols, i0, i1, ref dO0, dO.SN, ref acc, d);
+                    Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s[rowPtr[i0]..], d);
+                    if (needDv) Scatter(p[rowPtr[i0]..], rowPtr, cols, i0, i1, ref dO0, dO.SN, ref acc, d);
                     for (int i = i0; i < i1; i++)
                         if (rowPtr[i] < rowPtr[i + 1])
                             DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
                 }
-                if (needDv) Unpack(ref acc, dvv, b, h, n, d);
+                if (needDv) Unpack(ref acc, dvv, b, h, n, d, batch * heads);
                 if (!needDq && !needDk) continue;
                 // Pass 2 reads K and updates dK: dq_i = sum_e s_e k_j, dk_j += s_e q_i.
                 packed = ref Pack(buffer, 0, k, b, h, n, d);
                 acc = ref Accumulator(buffer, packedLength, n, d, needDk);
                 ref T q0 = ref q.Row(b, h, 0);
-                if (needDq && needDk) GatherScatter(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, ref q0, q.SN, ref acc, d);
-                else if (needDq) Gather(s, rowPtr, cols, 0, n, ref packed, ref dqv.Row(b, h, 0), dqv.SN, d);
-                else Scatter(s, rowPtr, cols, 0, n, ref q0, q.SN, ref acc, d);
-                if (needDk) Unpack(ref acc, dkv, b, h, n, d);
+                if (!needDq) Scatter(s, rowPtr, cols, 0, n, ref q0, q.SN, ref acc, d);
+                else
+                    for (int i0 = 0; i0 < n; i0 += RowBlock)
+                    {
+                        int i1 = Math.Min(n, i0 + RowBlock);
+                        if (needDk) GatherScatter(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, ref q0, q.SN, ref acc, d);
+                        else Gather(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, d);
+                        rows.Flush(b, h, i0, i1);
+                    }
+                if (needDk) Unpack(ref acc, dkv, b, h, n, d, batch * heads);
             }
             ArrayPool<T>.Shared.Return(buffer);
             ArrayPool<T>.Shared.Return(sds);
+            rows.Dispose();
         });
+    }
+
+    /// <summary>The most edges in a block of <see cref="RowBlock"/> rows.</summary>
+    private static int MaxBlockEdges(int[] rowPtr, int n)
+    {
+        int most = 1;
+        for (int i0 = 0; i0 < n; i0 += RowBlock) most = Math.Max(most, rowPtr[Math.Min(n, i0 + RowBlock)] - rowPtr[i0]);
+        return most;
     }
 
     /// <summary>Elements to rent for one packed [n, d] matrix: its rows, a cache line of slack for alignment, rounded to whole lines.</summary>
@@ -158,15 +200,85 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     }
 
     /// <summary>Copies the packed [n, d] rows back into rows (b, h, 0..n) of <paramref name="dst"/>.</summary>
-    private static void Unpack(ref T packed, HeadView<T> dst, int b, int h, int n, int d)
+    private static void Unpack(ref T packed, HeadView<T> dst, int b, int h, int n, int d, int items)
     {
         ref T row = ref dst.Row(b, h, 0);
-        if (dst.SN == d)
+        if (dst.SN == d && Streams(n, d, items))
+            StreamCopy(ref packed, ref row, n * d);
+        else if (dst.SN == d)
             MemoryMarshal.CreateReadOnlySpan(ref packed, n * d).CopyTo(MemoryMarshal.CreateSpan(ref row, n * d));
         else
             for (int i = 0; i < n; i++)
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref packed, (nint)i * d), d)
                     .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, (nint)i * dst.SN), d));
+    }
+
+    /// <summary>
+    /// Whether an output of <paramref name="items"/> [n, d] matrices is written with non-temporal stores: when it is
+    /// larger than a core's L2 cache (1 MB here), so that it would only go out to memory after evicting the packed
+    /// matrices. Smaller outputs stay cached for the ops that read them next.
+    /// </summary>
+    private static bool Streams(int n, int d, int items) =>
+        Avx512F.IsSupported && (long)items * n * d * Unsafe.SizeOf<T>() >= StreamBytes;
+
+    /// <summary>Output size from which <see cref="Streams"/> holds.</summary>
+    private const long StreamBytes = 2 << 20;
+
+    /// <summary>
+    /// Where the rows of an output are computed: straight into the output, or, when it <see cref="Streams"/> and its
+    /// rows are contiguous, into a small per-thread block that <see cref="Flush"/> copies out with non-temporal stores.
+    /// </summary>
+    private readonly ref struct RowStream
+    {
+        private readonly HeadView<T> _dst;
+        private readonly T[]? _block;
+        private readonly int _d;
+
+        /// <summary>Stride between the rows of <see cref="Target"/>.</summary>
+        public int Stride => _block != null ? _d : _dst.SN;
+
+        public RowStream(HeadView<T> dst, int n, int d, int items)
+        {
+            _dst = dst;
+            _d = d;
+            if (items > 0 && dst.SN == d && Streams(n, d, items)) _block = ArrayPool<T>.Shared.Rent(RowBlock * d);
+        }
+
+        /// <summary>Where row i0 of a block of rows is to be written.</summary>
+        public ref T Target(int b, int h, int i0) => ref _block != null ? ref MemoryMarshal.GetArrayDataReference(_block) : ref _dst.Row(b, h, i0);
+
+        /// <summary>Copies rows [i0, i1) out, when they went to the block.</summary>
+        public void Flush(int b, int h, int i0, int i1)
+        {
+            if (_block != null) StreamCopy(ref MemoryMarshal.GetArrayDataReference(_block), ref _dst.Row(b, h, i0), (i1 - i0) * _d);
+        }
+
+        public void Dispose()
+        {
+            if (_block != null) ArrayPool<T>.Shared.Return(_block);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="count"/> elements to memory that will not be read again soon: the whole cache lines of
+    /// the destination with non-temporal stores, which neither read the lines first nor evict cached data.
+    /// </summary>
+    private static unsafe void StreamCopy(ref T src, ref T dst, int count)
+    {
+        int bytes = count * Unsafe.SizeOf<T>();
+        fixed (T* pd = &dst)
+        fixed (T* ps = &src)
+        {
+            byte* d0 = (byte*)pd, s0 = (byte*)ps;
+            int head = Math.Min(bytes, (int)((64 - ((nuint)d0 & 63)) & 63));
+            new ReadOnlySpan<byte>(s0, head).CopyTo(new Span<byte>(d0, head));
+            int at = head;
+            for (; at <= bytes - 64; at += 64)
+                Avx512F.StoreAlignedNonTemporal((float*)(d0 + at), Vector512.Load((float*)(s0 + at)));
+            new ReadOnlySpan<byte>(s0 + at, bytes - at).CopyTo(new Span<byte>(d0 + at, bytes - at));
+        }
+        // Orders the non-temporal stores before whatever the thread does next, the join included.
+        Sse.StoreFence();
     }
 
     // Rows of w..4w elements (w = Vector256 lanes; 8..32 floats, the usual degrees) are handled without loops,
