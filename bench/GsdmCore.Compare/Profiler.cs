@@ -117,9 +117,8 @@ internal sealed class Profiler(GsdmEngine engine)
             }
             h = Time("fwd groupnorm+silu", () => res.Norm2.ForwardSilu(h));
             h = Time("fwd elementwise/residual", () => res.Dropout.Forward(h));
-            h = Time("fwd linear (d x d, tokens)", () => res.Conv2.Forward(h));
             var shortcut = res.NinShortcut is { } nin ? Time("fwd linear (d x d, tokens)", () => nin.Forward(tokens)) : tokens;
-            tokens = Time("fwd elementwise/residual", () => shortcut + h);
+            tokens = Time("fwd linear (d x d, tokens)", () => res.Conv2.Forward(h, residual: shortcut));
 
             var attn = block.Attention;
             int b = tokens.Dim(0), n = tokens.Dim(1), c = attn.Channels, dh = c / attn.Heads;
@@ -132,9 +131,8 @@ internal sealed class Profiler(GsdmEngine engine)
             var (q, k, v) = (Split(attn.Q), Split(attn.K), Split(attn.V));
             var attended = Time("fwd attention kernel", () => attn.Kernel.Forward(q, k, v));
             var merged = Time("fwd reshape/permute", () => attended.Permute(0, 2, 1, 3).Reshape(b, n, c));
-            var o = Time("fwd linear (d x d, tokens)", () => attn.ProjOut.Forward(merged));
             var before = tokens;
-            tokens = Time("fwd elementwise/residual", () => before + o);
+            tokens = Time("fwd linear (d x d, tokens)", () => attn.ProjOut.Forward(merged, residual: before));
         }
         var flat = Time("fwd input/output proj", () => m.Output.Forward(tokens));
         return Time("fwd where/clamp", () => Tensor.Where(mask, values, flat));

@@ -57,11 +57,13 @@ public static class GradRules
                     x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
                 ];
             case OpKind.MatmulAdd:
-                return [
-                    x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null,
-                    x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
-                    x[2].RequiresGrad ? g.SumTo(x[2].Layout.Shape) : null,
-                ];
+            {
+                var grads = new Tensor?[x.Length];
+                grads[0] = x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null;
+                grads[1] = x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null;
+                for (int i = 2; i < x.Length; i++) grads[i] = x[i].RequiresGrad ? g.SumTo(x[i].Layout.Shape) : null;
+                return grads;
+            }
             case OpKind.Reshape: return [g.Reshape(x[0].Layout.Shape)];
             case OpKind.Permute:
             {

@@ -23,7 +23,7 @@ public enum OpKind
     LogSoftmax,
     /// <summary>Batched matrix product of the two inputs.</summary>
     Matmul,
-    /// <summary>The third input plus the batched matrix product of the first two.</summary>
+    /// <summary>The third (and fourth, when given) input plus the batched matrix product of the first two.</summary>
     MatmulAdd,
     /// <summary>Any view that keeps the element order (reshape, squeeze, unsqueeze).</summary>
     Reshape,

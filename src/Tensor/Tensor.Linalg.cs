@@ -8,17 +8,17 @@ public sealed partial class Tensor
     /// Batched matrix product over the last two axes ([..., M, K] x [..., K, N] -> [..., M, N]); leading axes
     /// broadcast. Transposed views (e.g. <c>b.MT</c>) are read in place, without a copy.
     /// </summary>
-    public Tensor Matmul(Tensor other) => MatmulCore("matmul", other, addend: null);
+    public Tensor Matmul(Tensor other) => MatmulCore("matmul", other, null, null);
 
     /// <summary>
-    /// <c>addend + this.Matmul(other)</c> in one pass over the output (PyTorch's addmm / baddbmm): the addend,
-    /// broadcast to the product's shape, is copied into the output and the product accumulated onto it, so a linear
-    /// layer's bias or a residual costs no separate add. The addend must broadcast to the product's shape without
-    /// enlarging it. Gradients are those of the composed ops.
+    /// <c>addend (+ addend2) + this.Matmul(other)</c> in one pass over the output (PyTorch's addmm / baddbmm): the
+    /// addends, broadcast to the product's shape, are written into the output (summed, when there are two) and the
+    /// product accumulated onto them, so a linear layer's bias and a residual cost no separate adds. Each addend must
+    /// broadcast to the product's shape without enlarging it. Gradients are those of the composed ops.
     /// </summary>
-    public Tensor MatmulAdd(Tensor other, Tensor addend) => MatmulCore("matmul_add", other, addend);
+    public Tensor MatmulAdd(Tensor other, Tensor addend, Tensor? addend2 = null) => MatmulCore("matmul_add", other, addend, addend2);
 
-    private Tensor MatmulCore(string op, Tensor other, Tensor? addend)
+    private Tensor MatmulCore(string op, Tensor other, Tensor? addend, Tensor? addend2)
     {
         Checks.SameDevice(op, this, other);
         Checks.SameDType(op, this, other);
@@ -42,20 +42,32 @@ public sealed partial class Tensor
         var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
         var y = Empty([.. batchShape, m, n], DType, Device);
         int batch = Layout.ShapeCount(batchShape);
-        if (addend != null)
-        {
-            Checks.SameDevice(op, this, addend);
-            Checks.SameDType(op, this, addend);
-            var start = addend.BroadcastView(op, y.Layout.Shape);
-            if (y.Count > 0) Backend.Copy(addend.Buffer, start.Layout, y.Buffer, y.Layout);
-        }
+        if (addend != null) StartFrom(op, y, addend, addend2);
         if (y.Count > 0)
         {
             if (k == 0) { if (addend == null) Backend.Fill(y.Buffer, y.Layout, 0); }
             else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, new MatmulDims(batch, m, n, k, transA, transB,
                 a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n, Accumulate: addend != null));
         }
-        return addend == null ? y.Recorded(OpKind.Matmul, null, this, other) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend);
+        if (addend == null) return y.Recorded(OpKind.Matmul, null, this, other);
+        return addend2 == null ? y.Recorded(OpKind.MatmulAdd, null, this, other, addend) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend, addend2);
+    }
+
+    /// <summary>Writes <paramref name="addend"/> (+ <paramref name="addend2"/>), broadcast to y's shape, into y.</summary>
+    private void StartFrom(string op, Tensor y, Tensor addend, Tensor? addend2)
+    {
+        Checks.SameDevice(op, this, addend);
+        Checks.SameDType(op, this, addend);
+        var first = addend.BroadcastView(op, y.Layout.Shape);
+        if (addend2 == null)
+        {
+            if (y.Count > 0) Backend.Copy(addend.Buffer, first.Layout, y.Buffer, y.Layout);
+            return;
+        }
+        Checks.SameDevice(op, this, addend2);
+        Checks.SameDType(op, this, addend2);
+        var second = addend2.BroadcastView(op, y.Layout.Shape);
+        if (y.Count > 0) Backend.Binary(BinaryOp.Add, addend.Buffer, first.Layout, addend2.Buffer, second.Layout, y.Buffer);
     }
 
     /// <summary>

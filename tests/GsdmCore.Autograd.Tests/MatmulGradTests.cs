@@ -44,9 +44,15 @@ public class MatmulGradTests
                     from b in GradInput.Gen([.. batch, dims[1], dims[2]], Domain.Any, bView)
                     from addendShape in Gens.BroadcastPartOf([.. batch, dims[0], dims[2]])
                     from c in GradInput.Gen(addendShape, Domain.Any, bView)
-                    select (a, b, c);
-        Properties.Check($"grad/matmul_add/{view}", cases,
-            c => GradAssert.Passes("matmul_add", t => t[0].MatmulAdd(t[1], t[2]), c.a, c.b, c.c), maxTest: 12);
+                    from secondShape in Gens.BroadcastPartOf([.. batch, dims[0], dims[2]])
+                    from d in GradInput.Gen(secondShape, Domain.Any, view)
+                    from two in Gen.Elements(false, true)
+                    select (a, b, c, d, two);
+        Properties.Check($"grad/matmul_add/{view}", cases, c =>
+        {
+            if (c.two) GradAssert.Passes("matmul_add(two addends)", t => t[0].MatmulAdd(t[1], t[2], t[3]), c.a, c.b, c.c, c.d);
+            else GradAssert.Passes("matmul_add", t => t[0].MatmulAdd(t[1], t[2]), c.a, c.b, c.c);
+        }, maxTest: 16);
     }
 
     [Fact]
@@ -60,9 +66,14 @@ public class MatmulGradTests
             var fused = x.MatmulAdd(w.MT, addend).ToArray<double>();
             var composed = (x.Matmul(w.MT) + addend).ToArray<double>();
             for (int i = 0; i < fused.Length; i++) Assert.Equal(composed[i], fused[i], 1e-12);
+            var second = Tensor.Randn([3], rng, DType.F64);
+            var fusedTwo = x.MatmulAdd(w.MT, addend, second).ToArray<double>();
+            var composedTwo = (x.Matmul(w.MT) + addend + second).ToArray<double>();
+            for (int i = 0; i < fusedTwo.Length; i++) Assert.Equal(composedTwo[i], fusedTwo[i], 1e-12);
         }
         var tooBig = Tensor.Randn([4, 2, 5, 3], rng, DType.F64);
         var e = Assert.Throws<TensorShapeException>(() => x.MatmulAdd(w.MT, tooBig));
         Assert.Contains("matmul_add", e.Message);
+        Assert.Throws<TensorShapeException>(() => x.MatmulAdd(w.MT, Tensor.Randn([3], rng, DType.F64), tooBig));
     }
 }

@@ -82,6 +82,8 @@ public sealed unsafe class GemmTests
         { 25, 65, 513 },
         { 7, 5, 600 },
         { 200, 70, 3 },
+        // Several row, column and K blocks: the B panels are packed once and shared by the row blocks' tasks.
+        { 200, 530, 260 },
     };
 
     [Theory]
@@ -113,6 +115,8 @@ public sealed unsafe class GemmTests
         {
             CheckSingle(new GemmCase(ta, tb, 4, 37, 45, 70, 1.0, 0.0, true, false, 1, 0, 3, 11), AutoOnly, 2);
             CheckSingle(new GemmCase(ta, tb, 3, 50, 29, 33, 0.5, 1.0, false, true, 0, 2, 0, 12), AutoOnly, 2);
+            // B broadcast over a batch whose entries have several row blocks: B is packed once for all of them.
+            CheckSingle(new GemmCase(ta, tb, 3, 210, 40, 300, 0.5, 1.0, false, true, 0, 2, 0, 14), AutoOnly, 2);
             CheckDouble(new GemmCase(ta, tb, 3, 19, 40, 21, 2.0, -0.5, true, false, 0, 1, 1, 13), AutoOnly, 2);
         }
     }

@@ -121,6 +121,23 @@ public class LayerTests
         ParameterGradCheck.AssertInputs(t => lin.Forward(t[0]), X([2, 5, 4], 3));
     }
 
+    [Fact]
+    public void Linear_with_a_residual_equals_the_sum_and_its_gradients_match_finite_differences()
+    {
+        var lin = new Linear(4, 3, new Generator(1), dtype: DType.F64);
+        var x = X([2, 5, 4], 2);
+        var residual = X([2, 5, 3], 5);
+        var fused = lin.Forward(x, residual).ToArray<double>();
+        var composed = (residual + lin.Forward(x)).ToArray<double>();
+        for (int i = 0; i < fused.Length; i++) Assert.Equal(composed[i], fused[i], 1e-12);
+        ParameterGradCheck.Assert(lin, () => ParameterGradCheck.Weighted(lin.Forward(x, residual)));
+        ParameterGradCheck.AssertInputs(t => lin.Forward(t[0], t[1]), X([2, 5, 4], 3), X([2, 5, 3], 4));
+        var noBias = new Linear(4, 3, new Generator(2), bias: false, dtype: DType.F64);
+        ParameterGradCheck.AssertInputs(t => noBias.Forward(t[0], t[1]), X([2, 5, 4], 3), X([2, 5, 3], 4));
+        var e = Assert.Throws<TensorShapeException>(() => lin.Forward(x, X([5, 3], 6)));
+        Assert.Contains("residual", e.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

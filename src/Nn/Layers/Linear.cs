@@ -29,14 +29,35 @@ public sealed class Linear : Module
     }
 
     /// <summary>Applies the layer to x [..., in].</summary>
-    public Tensor Forward(Tensor x)
+    public Tensor Forward(Tensor x) => Apply(x, null);
+
+    /// <summary>
+    /// <c>residual + Forward(x)</c> with the residual added in the same pass as the bias (no separate add);
+    /// <paramref name="residual"/> has the output's shape [..., out].
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor residual)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        return Apply(x, residual);
+    }
+
+    private Tensor Apply(Tensor x, Tensor? residual)
     {
         if (x.Rank < 1 || x.Dim(-1) != InFeatures)
             throw new TensorShapeException("linear", $"input {Layout.Format(x.Shape)} must end with {InFeatures} features.");
         var shape = x.Shape;
-        var flat = x.Rank == 2 ? x : x.Reshape(-1, InFeatures);
-        var y = Bias != null ? flat.MatmulAdd(Weight.MT, Bias) : flat.Matmul(Weight.MT);
         shape[^1] = OutFeatures;
+        if (residual != null && !residual.Layout.Shape.AsSpan().SequenceEqual(shape))
+            throw new TensorShapeException("linear", $"the residual {Layout.Format(residual.Shape)} must have the output's shape {Layout.Format(shape)}.");
+        var flat = x.Rank == 2 ? x : x.Reshape(-1, InFeatures);
+        var add = residual == null || residual.Rank == 2 ? residual : residual.Reshape(-1, OutFeatures);
+        var y = (Bias, add) switch
+        {
+            (null, null) => flat.Matmul(Weight.MT),
+            (null, _) => flat.MatmulAdd(Weight.MT, add),
+            (_, null) => flat.MatmulAdd(Weight.MT, Bias),
+            _ => flat.MatmulAdd(Weight.MT, add, Bias),
+        };
         return x.Rank == 2 ? y : y.Reshape(shape);
     }
 }

@@ -52,6 +52,6 @@ public sealed class AttentionBlock : Module
         Tensor Split(Linear proj) => proj.Forward(h).Reshape(b, n, Heads, d).Permute(0, 2, 1, 3);
         var attended = Kernel.Forward(Split(Q), Split(K), Split(V));
         var merged = attended.Permute(0, 2, 1, 3).Reshape(b, n, Channels);
-        return x + ProjOut.Forward(merged);
+        return ProjOut.Forward(merged, residual: x);
     }
 }

@@ -61,7 +61,6 @@ public sealed class ResNetBlock : Module
             if (nodeEmbedding == null) throw new ArgumentNullException(nameof(nodeEmbedding), "this block was built with a node embedding; pass one.");
             h = h + EmbProj.Forward(nodeEmbedding);
         }
-        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h)));
-        return (NinShortcut?.Forward(x) ?? x) + h;
+        return Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h)), residual: NinShortcut?.Forward(x) ?? x);
     }
 }

@@ -19,25 +19,71 @@ internal static unsafe class GemmDriver
         where TKernel : struct, IMicroKernel<T>
     {
         GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR);
-        if (maxThreads == 1 || !blocking.Parallelizable)
+        // When every batch entry reads the same B and C has several row blocks, each task would pack the same B
+        // panels again (a 2592 x 128 x 128 product has 14 row blocks): pack them once, before the tasks.
+        PackBuffer<T>? shared = null;
+        T* sharedB = null;
+        if (blocking.MBlocks > 1 && (problem.Batch == 1 || problem.StrideB == 0))
         {
-            for (int task = 0; task < blocking.TaskCount; task++)
+            shared = PackBuffer<T>.RentShared();
+            sharedB = PackAllB<T, TKernel>(problem, blocking, shared);
+        }
+        try
+        {
+            if (maxThreads == 1 || !blocking.Parallelizable)
             {
-                RunTile<T, TKernel>(problem, blocking, task);
+                for (int task = 0; task < blocking.TaskCount; task++)
+                {
+                    RunTile<T, TKernel>(problem, blocking, task, sharedB);
+                }
+
+                return;
             }
 
-            return;
+            GemmProblem<T> captured = problem;
+            CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task, sharedB));
+        }
+        finally
+        {
+            if (shared != null) PackBuffer<T>.ReturnShared(shared);
+        }
+    }
+
+    /// <summary>Elements of one shared (column block, K block) region of packed B: the largest block's panels.</summary>
+    private static nint SharedSlot(in GemmBlocking bl, int nr) => RoundTo16((nint)((bl.Nc + nr - 1) / nr) * nr * bl.Kc);
+
+    /// <summary>Packs every (column block, K block) of B (batch entry 0) into its slot, column block major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T* PackAllB<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, PackBuffer<T> buffer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IMicroKernel<T>
+    {
+        int nr = TKernel.NR;
+        int kBlocks = (pr.K + bl.Kc - 1) / bl.Kc;
+        nint slot = SharedSlot(bl, nr);
+        T* packed = buffer.Ensure(slot * bl.NBlocks * kBlocks);
+        nint ldb = pr.Ldb;
+        for (int jBlock = 0; jBlock < bl.NBlocks; jBlock++)
+        {
+            int j0 = jBlock * bl.Nc;
+            int ncur = Math.Min(bl.Nc, pr.N - j0);
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                int p0 = kb * bl.Kc;
+                int kc = Math.Min(bl.Kc, pr.K - p0);
+                T* srcB = pr.TransB ? pr.B + j0 * ldb + p0 : pr.B + p0 * ldb + j0;
+                PanelPacker.Pack(srcB, pr.TransB ? ldb : 1, pr.TransB ? 1 : ldb, ncur, kc, nr, packed + (jBlock * kBlocks + kb) * slot);
+            }
         }
 
-        GemmProblem<T> captured = problem;
-        CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task));
+        return packed;
     }
 
     // This method, the packer, the kernels and the tile write-back are compiled fully optimised on first
     // use: tiered compilation only promotes them after call counting and a background delay, during
     // which the first large products of a process ran unoptimised code (a first 1024^3 call took ~10x longer).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task)
+    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task, T* sharedB)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
@@ -67,7 +113,9 @@ internal static unsafe class GemmDriver
 
         // Regions are rounded to 16 elements so every region starts 64-byte aligned.
         nint aSize = RoundTo16((nint)mPanels * mr * bl.Kc);
-        nint bSize = RoundTo16((nint)nPanels * nr * bl.Kc);
+        nint bSize = sharedB == null ? RoundTo16((nint)nPanels * nr * bl.Kc) : 0;
+        int kBlocks = (pr.K + bl.Kc - 1) / bl.Kc;
+        nint slot = SharedSlot(bl, nr);
         PackBuffer<T> buffer = PackBuffer<T>.Rent();
         try
         {
@@ -79,8 +127,15 @@ internal static unsafe class GemmDriver
             {
                 int kc = Math.Min(bl.Kc, pr.K - p0);
 
-                T* srcB = pr.TransB ? b + j0 * ldb + p0 : b + p0 * ldb + j0;
-                PanelPacker.Pack(srcB, pr.TransB ? ldb : 1, pr.TransB ? 1 : ldb, ncur, kc, nr, packB);
+                if (sharedB != null)
+                {
+                    packB = sharedB + (jBlock * kBlocks + p0 / bl.Kc) * slot;
+                }
+                else
+                {
+                    T* srcB = pr.TransB ? b + j0 * ldb + p0 : b + p0 * ldb + j0;
+                    PanelPacker.Pack(srcB, pr.TransB ? ldb : 1, pr.TransB ? 1 : ldb, ncur, kc, nr, packB);
+                }
                 T* srcA = pr.TransA ? a + p0 * lda + i0 : a + i0 * lda + p0;
                 PanelPacker.Pack(srcA, pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur, kc, mr, packA);
 

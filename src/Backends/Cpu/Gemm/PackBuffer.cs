@@ -17,6 +17,10 @@ internal sealed unsafe class PackBuffer<T> where T : unmanaged
 
     [ThreadStatic]
     private static PackBuffer<T>? t_cached;
+    // A second slot, for the B panels one call packs once and shares with all its tasks (the calling thread also
+    // runs tasks, which take the first slot).
+    [ThreadStatic]
+    private static PackBuffer<T>? t_shared;
 
     private T* _memory;
     private nint _capacity;
@@ -38,6 +42,17 @@ internal sealed unsafe class PackBuffer<T> where T : unmanaged
 
     /// <summary>Puts a block back into this thread's slot; the caller must not use its memory afterwards.</summary>
     public static void Return(PackBuffer<T> buffer) => t_cached = buffer;
+
+    /// <summary>Takes this thread's cached block for shared panels, or a new empty one.</summary>
+    public static PackBuffer<T> RentShared()
+    {
+        PackBuffer<T>? buffer = t_shared;
+        t_shared = null;
+        return buffer ?? new PackBuffer<T>();
+    }
+
+    /// <summary>Puts a block back into this thread's shared-panel slot.</summary>
+    public static void ReturnShared(PackBuffer<T> buffer) => t_shared = buffer;
 
     /// <summary>Returns memory for at least <paramref name="elements"/> values, growing the block if needed (contents are not kept).</summary>
     public T* Ensure(nint elements)
