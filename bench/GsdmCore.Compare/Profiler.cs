@@ -106,15 +106,15 @@ internal sealed class Profiler(GsdmEngine engine)
         foreach (var block in m.Blocks.Items)
         {
             var res = block.Res;
-            var h = Time("fwd groupnorm+silu", () => res.Norm1.ForwardSilu(tokens));
-            h = Time("fwd linear (d x d, tokens)", () => res.Conv1.Forward(h));
-            var tp = Time("fwd linear (temb, node emb)", () => res.TembProj.Forward(temb.Silu()).Unsqueeze(1));
-            h = Time("fwd elementwise/residual", () => h + tp);
+            var added = Time("fwd linear (temb, node emb)", () => res.TembProj.Forward(temb.Silu()).Unsqueeze(1));
             if (res.EmbProj is { } embProj)
             {
                 var ep = Time("fwd linear (temb, node emb)", () => embProj.Forward(nodeEmbedding));
-                h = Time("fwd elementwise/residual", () => h + ep);
+                var tp = added;
+                added = Time("fwd elementwise/residual", () => tp + ep);
             }
+            var h = Time("fwd groupnorm+silu", () => res.Norm1.ForwardSilu(tokens));
+            h = Time("fwd linear (d x d, tokens)", () => res.Conv1.Forward(h, residual: added));
             h = Time("fwd groupnorm+silu", () => res.Norm2.ForwardSilu(h));
             h = Time("fwd elementwise/residual", () => res.Dropout.Forward(h));
             var shortcut = res.NinShortcut is { } nin ? Time("fwd linear (d x d, tokens)", () => nin.Forward(tokens)) : tokens;

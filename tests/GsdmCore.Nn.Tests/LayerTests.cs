@@ -134,7 +134,13 @@ public class LayerTests
         ParameterGradCheck.AssertInputs(t => lin.Forward(t[0], t[1]), X([2, 5, 4], 3), X([2, 5, 3], 4));
         var noBias = new Linear(4, 3, new Generator(2), bias: false, dtype: DType.F64);
         ParameterGradCheck.AssertInputs(t => noBias.Forward(t[0], t[1]), X([2, 5, 4], 3), X([2, 5, 3], 4));
-        var e = Assert.Throws<TensorShapeException>(() => lin.Forward(x, X([5, 3], 6)));
+        // A residual that broadcasts ([batch, 1, out]) is expanded.
+        var rowResidual = X([2, 1, 3], 7);
+        var broadcast = lin.Forward(x, rowResidual).ToArray<double>();
+        var broadcastComposed = (lin.Forward(x) + rowResidual).ToArray<double>();
+        for (int i = 0; i < broadcast.Length; i++) Assert.Equal(broadcastComposed[i], broadcast[i], 1e-12);
+        ParameterGradCheck.AssertInputs(t => lin.Forward(t[0], t[1]), X([2, 5, 4], 3), X([2, 1, 3], 8));
+        var e = Assert.Throws<TensorShapeException>(() => lin.Forward(x, X([4, 5, 3], 6)));
         Assert.Contains("residual", e.Message);
     }
 

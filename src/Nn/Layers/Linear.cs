@@ -33,7 +33,7 @@ public sealed class Linear : Module
 
     /// <summary>
     /// <c>residual + Forward(x)</c> with the residual added in the same pass as the bias (no separate add);
-    /// <paramref name="residual"/> has the output's shape [..., out].
+    /// <paramref name="residual"/> has the output's shape [..., out] or broadcasts to it (then it is expanded first).
     /// </summary>
     public Tensor Forward(Tensor x, Tensor residual)
     {
@@ -48,7 +48,13 @@ public sealed class Linear : Module
         var shape = x.Shape;
         shape[^1] = OutFeatures;
         if (residual != null && !residual.Layout.Shape.AsSpan().SequenceEqual(shape))
-            throw new TensorShapeException("linear", $"the residual {Layout.Format(residual.Shape)} must have the output's shape {Layout.Format(shape)}.");
+        {
+            try { residual = residual.Expand(shape); }
+            catch (TensorShapeException)
+            {
+                throw new TensorShapeException("linear", $"the residual {Layout.Format(residual.Shape)} does not broadcast to the output's shape {Layout.Format(shape)}.");
+            }
+        }
         var flat = x.Rank == 2 ? x : x.Reshape(-1, InFeatures);
         var add = residual == null || residual.Rank == 2 ? residual : residual.Reshape(-1, OutFeatures);
         var y = (Bias, add) switch

@@ -54,13 +54,14 @@ public sealed class ResNetBlock : Module
     public Tensor Forward(Tensor x, Tensor temb, Tensor? nodeEmbedding = null)
     {
         if (x.Rank != 3) throw new TensorShapeException("resnet_block", $"x must be [batch, nodes, channels], got {Layout.Format(x.Shape)}.");
-        var h = Conv1.Forward(Norm1.ForwardSilu(x));
-        h = h + TembProj.Forward(temb.Silu()).Unsqueeze(1);
+        // The two projections are summed first and added to conv1's output in its bias pass.
+        var added = TembProj.Forward(temb.Silu()).Unsqueeze(1);
         if (EmbProj != null)
         {
             if (nodeEmbedding == null) throw new ArgumentNullException(nameof(nodeEmbedding), "this block was built with a node embedding; pass one.");
-            h = h + EmbProj.Forward(nodeEmbedding);
+            added = added + EmbProj.Forward(nodeEmbedding);
         }
+        var h = Conv1.Forward(Norm1.ForwardSilu(x), residual: added);
         return Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h)), residual: NinShortcut?.Forward(x) ?? x);
     }
 }
