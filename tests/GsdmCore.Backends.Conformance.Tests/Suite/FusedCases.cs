@@ -144,6 +144,8 @@ public static class FusedCases
             int g = rng.Next(1, 4);
             cases.Add((rng.Next(1, 4), rng.Next(1, 7), g * rng.Next(1, 4), g));
         }
+        cases.Add((2, 9, 40, 5)); // channels beyond whole blocks of vectors: the CPU kernel's scalar tails
+        cases.Add((2, 7, 136, 8));
         cases.Add((3, 50, 32, 8));
         int trial = 0;
         foreach (var (b, m, c, g) in cases)

@@ -31,9 +31,9 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
             for (int b = start; b < end; b++)
             {
                 int at = xOff + b * m * c;
+                var xs = x.AsSpan(at, m * c);
                 // Mean per group from per-channel sums.
-                sums.Clear();
-                for (int i = 0; i < m; i++) TensorPrimitives.Add(sums, x.AsSpan(at + i * c, c), sums);
+                ChannelRows<T>.Sum(xs, m, c, sums);
                 for (int g = 0; g < groups; g++)
                 {
                     T mu = TensorPrimitives.Sum<T>(sums.Slice(g * cg, cg)) / count;
@@ -41,12 +41,7 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                     meanC.Slice(g * cg, cg).Fill(mu);
                 }
                 // Variance about the mean (two passes: no cancellation), again per channel first.
-                sums.Clear();
-                for (int i = 0; i < m; i++)
-                {
-                    TensorPrimitives.Subtract(x.AsSpan(at + i * c, c), meanC, shift);
-                    TensorPrimitives.MultiplyAdd(shift, shift, sums, sums);
-                }
+                ChannelRows<T>.SquaredDeviations(xs, m, c, meanC, sums);
                 for (int g = 0; g < groups; g++)
                 {
                     T r = T.One / T.Sqrt(TensorPrimitives.Sum<T>(sums.Slice(g * cg, cg)) / count + eps);
@@ -55,18 +50,7 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 }
                 // y = x * scale + shift with scale = rstd * w and shift = bias - mean * scale, per channel.
                 ScaleShift(scale, shift, meanC, w, bias, c);
-                int yAt = b * m * c;
-                for (int i = 0; i < m; i++)
-                {
-                    var yRow = y.AsSpan(yAt + i * c, c);
-                    if (!silu)
-                    {
-                        TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, yRow);
-                        continue;
-                    }
-                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, sums); // z (sums is free by now)
-                    LogisticKernels<T>.Run(UnaryOp.Silu, sums, yRow);
-                }
+                ChannelRows<T>.Affine(xs, m, c, scale, shift, y.AsSpan(b * m * c, m * c), silu);
             }
             ArrayPool<T>.Shared.Return(scratch);
         });

@@ -1,0 +1,104 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GsdmCore.Backends.Cpu;
+
+/// <summary>
+/// Per-channel loops over a sample's contiguous [rows, c] activations for the group norm. A row is only C = 64..128
+/// values, so a library call per row costs as much as its arithmetic; these walk all rows for four vectors of
+/// channels at a time, the running sums in registers, each channel's rows added in ascending order (the order a
+/// row-by-row loop has, so results do not depend on the vector width).
+/// </summary>
+internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static int W => Vector256<T>.Count;
+
+    /// <summary>sums[j] = sum over rows i of x[i, j].</summary>
+    public static void Sum(ReadOnlySpan<T> x, int rows, int c, Span<T> sums) => Accumulate(x, rows, c, default, sums, squared: false);
+
+    /// <summary>sums[j] = sum over rows i of (x[i, j] - mean[j])^2.</summary>
+    public static void SquaredDeviations(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> mean, Span<T> sums) =>
+        Accumulate(x, rows, c, mean, sums, squared: true);
+
+    private static void Accumulate(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> mean, Span<T> sums, bool squared)
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        int w = W, j = 0;
+        for (; j + 4 * w <= c; j += 4 * w)
+        {
+            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<T> m0 = default, m1 = default, m2 = default, m3 = default;
+            if (squared)
+            {
+                m0 = Vector256.Create(mean.Slice(j, w));
+                m1 = Vector256.Create(mean.Slice(j + w, w));
+                m2 = Vector256.Create(mean.Slice(j + 2 * w, w));
+                m3 = Vector256.Create(mean.Slice(j + 3 * w, w));
+            }
+            ref T row = ref Unsafe.Add(ref x0, j);
+            for (int i = 0; i < rows; i++, row = ref Unsafe.Add(ref row, c))
+            {
+                var v0 = Vector256.LoadUnsafe(ref row);
+                var v1 = Vector256.LoadUnsafe(ref row, (nuint)w);
+                var v2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * w));
+                var v3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * w));
+                if (squared)
+                {
+                    (v0, v1, v2, v3) = (v0 - m0, v1 - m1, v2 - m2, v3 - m3);
+                    a0 = VectorFma.Fma(v0, v0, a0);
+                    a1 = VectorFma.Fma(v1, v1, a1);
+                    a2 = VectorFma.Fma(v2, v2, a2);
+                    a3 = VectorFma.Fma(v3, v3, a3);
+                }
+                else
+                {
+                    (a0, a1, a2, a3) = (a0 + v0, a1 + v1, a2 + v2, a3 + v3);
+                }
+            }
+            a0.CopyTo(sums.Slice(j, w));
+            a1.CopyTo(sums.Slice(j + w, w));
+            a2.CopyTo(sums.Slice(j + 2 * w, w));
+            a3.CopyTo(sums.Slice(j + 3 * w, w));
+        }
+        // Channels past the last block of four vectors, one at a time.
+        for (; j < c; j++)
+        {
+            T acc = T.Zero, mu = squared ? mean[j] : T.Zero;
+            for (int i = 0; i < rows; i++)
+            {
+                T v = x[i * c + j];
+                acc = squared ? T.FusedMultiplyAdd(v - mu, v - mu, acc) : acc + v;
+            }
+            sums[j] = acc;
+        }
+    }
+
+    /// <summary>y[i, j] = z = x[i, j] scale[j] + shift[j] (one rounding), or SiLU(z) = z (1 / (1 + e^-z)) when <paramref name="silu"/>.</summary>
+    public static void Affine(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> y, bool silu)
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        int w = W, j = 0;
+        for (; j + w <= c; j += w)
+        {
+            var s = Vector256.Create(scale.Slice(j, w));
+            var t = Vector256.Create(shift.Slice(j, w));
+            ref T xr = ref Unsafe.Add(ref x0, j);
+            ref T yr = ref Unsafe.Add(ref y0, j);
+            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), yr = ref Unsafe.Add(ref yr, c))
+            {
+                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr), s, t);
+                if (silu) z *= Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
+                z.StoreUnsafe(ref yr);
+            }
+        }
+        for (; j < c; j++)
+            for (int i = 0; i < rows; i++)
+            {
+                T z = T.FusedMultiplyAdd(x[i * c + j], scale[j], shift[j]);
+                y[i * c + j] = silu ? z * (T.One / (T.One + T.Exp(-z))) : z;
+            }
+    }
+}
