@@ -80,8 +80,23 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     {
         ref T x0 = ref MemoryMarshal.GetReference(x);
         ref T y0 = ref MemoryMarshal.GetReference(y);
-        int w = W, j = 0;
-        for (; j + w <= c; j += w)
+        int j = 0;
+        // Whole 512-bit vectors first: the SiLU's exp is most of the work, and half as many instructions issue.
+        if (Vector512.IsHardwareAccelerated)
+            for (int w512 = Vector512<T>.Count; j + w512 <= c; j += w512)
+            {
+                var s = Vector512.Create(scale.Slice(j, w512));
+                var t = Vector512.Create(shift.Slice(j, w512));
+                ref T xr = ref Unsafe.Add(ref x0, j);
+                ref T yr = ref Unsafe.Add(ref y0, j);
+                for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), yr = ref Unsafe.Add(ref yr, c))
+                {
+                    var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr), s, t);
+                    if (silu) z *= Vector512<T>.One / (Vector512<T>.One + SimdMath<T>.Exp(-z));
+                    z.StoreUnsafe(ref yr);
+                }
+            }
+        for (int w = W; j + w <= c; j += w)
         {
             var s = Vector256.Create(scale.Slice(j, w));
             var t = Vector256.Create(shift.Slice(j, w));

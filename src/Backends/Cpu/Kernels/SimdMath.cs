@@ -38,6 +38,13 @@ internal static class SimdMath<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>e^x per lane: <see cref="VectorExp"/> for float, the runtime's vector exp for double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> x) =>
+        typeof(T) == typeof(float)
+            ? VectorExp.Exp(x.As<T, float>()).As<float, T>()
+            : Vector512.Exp(x.As<T, double>()).As<double, T>();
+
+    /// <summary>e^x per lane: <see cref="VectorExp"/> for float, the runtime's vector exp for double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> x) =>
         typeof(T) == typeof(float)
             ? VectorExp.Exp(x.As<T, float>()).As<float, T>()
