@@ -116,4 +116,114 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 y[i * c + j] = silu ? z * (T.One / (T.One + T.Exp(-z))) : z;
             }
     }
+
+    /// <summary>
+    /// The group norm's backward sums: a[j] = sum over rows of dy (x - mean[j]) rstd[j] and s[j] = sum over rows of dy.
+    /// </summary>
+    public static void BackwardSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
+        Span<T> a, Span<T> s)
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T g0 = ref MemoryMarshal.GetReference(dy);
+        int w = W, j = 0;
+        for (; j + 2 * w <= c; j += 2 * w)
+        {
+            Vector256<T> a0 = default, a1 = default, s0 = default, s1 = default;
+            var m0 = Vector256.Create(mean.Slice(j, w));
+            var m1 = Vector256.Create(mean.Slice(j + w, w));
+            var r0 = Vector256.Create(rstd.Slice(j, w));
+            var r1 = Vector256.Create(rstd.Slice(j + w, w));
+            ref T xr = ref Unsafe.Add(ref x0, j);
+            ref T gr = ref Unsafe.Add(ref g0, j);
+            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), gr = ref Unsafe.Add(ref gr, c))
+            {
+                var g = Vector256.LoadUnsafe(ref gr);
+                var h = Vector256.LoadUnsafe(ref gr, (nuint)w);
+                a0 = VectorFma.Fma(g, (Vector256.LoadUnsafe(ref xr) - m0) * r0, a0);
+                a1 = VectorFma.Fma(h, (Vector256.LoadUnsafe(ref xr, (nuint)w) - m1) * r1, a1);
+                s0 += g;
+                s1 += h;
+            }
+            a0.CopyTo(a.Slice(j, w));
+            a1.CopyTo(a.Slice(j + w, w));
+            s0.CopyTo(s.Slice(j, w));
+            s1.CopyTo(s.Slice(j + w, w));
+        }
+        for (; j < c; j++)
+        {
+            T sa = T.Zero, ss = T.Zero;
+            for (int i = 0; i < rows; i++)
+            {
+                T g = dy[i * c + j];
+                sa = T.FusedMultiplyAdd(g, (x[i * c + j] - mean[j]) * rstd[j], sa);
+                ss += g;
+            }
+            a[j] = sa;
+            s[j] = ss;
+        }
+    }
+
+    /// <summary>dx[i, j] = x[i, j] beta[j] + (dy[i, j] alpha[j] + gamma[j]), each with one rounding.</summary>
+    public static void InputGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta,
+        ReadOnlySpan<T> gamma, Span<T> dx)
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T g0 = ref MemoryMarshal.GetReference(dy);
+        ref T d0 = ref MemoryMarshal.GetReference(dx);
+        int w = W, j = 0;
+        for (; j + w <= c; j += w)
+        {
+            var al = Vector256.Create(alpha.Slice(j, w));
+            var be = Vector256.Create(beta.Slice(j, w));
+            var ga = Vector256.Create(gamma.Slice(j, w));
+            for (nint at = j, end = (nint)rows * c; at < end; at += c)
+                VectorFma.Fma(Vector256.LoadUnsafe(ref x0, (nuint)at), be, VectorFma.Fma(Vector256.LoadUnsafe(ref g0, (nuint)at), al, ga))
+                    .StoreUnsafe(ref d0, (nuint)at);
+        }
+        for (; j < c; j++)
+            for (int i = 0; i < rows; i++)
+                dx[i * c + j] = T.FusedMultiplyAdd(x[i * c + j], beta[j], T.FusedMultiplyAdd(dy[i * c + j], alpha[j], gamma[j]));
+    }
+
+    /// <summary>
+    /// dz[i, j] = dy[i, j] SiLU'(z) with z = x[i, j] scale[j] + shift[j] (one rounding) and SiLU'(z) = s (1 + z (1 - s)),
+    /// s = 1 / (1 + e^-z).
+    /// </summary>
+    public static void SiluGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> dz)
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T g0 = ref MemoryMarshal.GetReference(dy);
+        ref T d0 = ref MemoryMarshal.GetReference(dz);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (int w512 = Vector512<T>.Count; j + w512 <= c; j += w512)
+            {
+                var sc = Vector512.Create(scale.Slice(j, w512));
+                var sh = Vector512.Create(shift.Slice(j, w512));
+                for (nint at = j, end = (nint)rows * c; at < end; at += c)
+                {
+                    var z = VectorFma.Fma(Vector512.LoadUnsafe(ref x0, (nuint)at), sc, sh);
+                    var sig = Vector512<T>.One / (Vector512<T>.One + SimdMath<T>.Exp(-z));
+                    (Vector512.LoadUnsafe(ref g0, (nuint)at) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)))).StoreUnsafe(ref d0, (nuint)at);
+                }
+            }
+        for (int w = W; j + w <= c; j += w)
+        {
+            var sc = Vector256.Create(scale.Slice(j, w));
+            var sh = Vector256.Create(shift.Slice(j, w));
+            for (nint at = j, end = (nint)rows * c; at < end; at += c)
+            {
+                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref x0, (nuint)at), sc, sh);
+                var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
+                (Vector256.LoadUnsafe(ref g0, (nuint)at) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)))).StoreUnsafe(ref d0, (nuint)at);
+            }
+        }
+        for (; j < c; j++)
+            for (int i = 0; i < rows; i++)
+            {
+                T z = T.FusedMultiplyAdd(x[i * c + j], scale[j], shift[j]);
+                T sig = T.One / (T.One + T.Exp(-z));
+                dz[i * c + j] = dy[i * c + j] * (sig * (T.One + z * (T.One - sig)));
+            }
+    }
 }

@@ -69,22 +69,6 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
     }
 
     /// <summary>
-    /// dz = dy SiLU'(z) over one sample's [m, c] rows, with z = x scale + shift per channel (see <see cref="ScaleShift"/>),
-    /// into <paramref name="dz"/> from element 0.
-    /// </summary>
-    private static void SiluGradient(T[] x, int at, T[] dy, int dyAt, int m, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift,
-        Span<T> z, T[] dz)
-    {
-        for (int i = 0; i < m; i++)
-        {
-            var dzRow = dz.AsSpan(i * c, c);
-            TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), scale, shift, z);
-            LogisticKernels<T>.Run(UnaryOp.SiluDerivative, z, dzRow);
-            TensorPrimitives.Multiply(dzRow, dy.AsSpan(dyAt + i * c, c), dzRow);
-        }
-    }
-
-    /// <summary>
     /// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat, db[c] = sum dy.
     /// Per sample, with a = sum over nodes of dy xhat and s = sum of dy per channel: the group means of dxhat and
     /// dxhat xhat are sums of w a and w s over the group's channels, and dx = alpha dy + beta x + gamma per channel.
@@ -122,27 +106,20 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 {
                     rstdC.CopyTo(alpha);
                     ScaleShift(alpha, beta, meanC, w, bias, c);
-                    SiluGradient(x, at, dy, dyAt, m, c, alpha, beta, gamma, dz);
+                    ChannelRows<T>.SiluGradient(x.AsSpan(at, m * c), dy.AsSpan(dyAt, m * c), m, c, alpha, beta, dz);
                     (gradient, dyAt) = (dz, 0);
                 }
                 var a = partW.AsSpan(b * c, c);
                 var s = partB.AsSpan(b * c, c);
-                a.Clear();
-                s.Clear();
-                for (int i = 0; i < m; i++)
-                {
-                    var dyRow = gradient.AsSpan(dyAt + i * c, c);
-                    TensorPrimitives.Subtract(x.AsSpan(at + i * c, c), meanC, gamma);
-                    TensorPrimitives.Multiply(gamma, rstdC, gamma); // xhat
-                    TensorPrimitives.MultiplyAdd(dyRow, gamma, a, a);
-                    TensorPrimitives.Add(s, dyRow, s);
-                }
+                var xs = x.AsSpan(at, m * c);
+                var gs = gradient.AsSpan(dyAt, m * c);
+                ChannelRows<T>.BackwardSums(xs, gs, m, c, meanC, rstdC, a, s);
                 if (dx == null) continue;
                 for (int g = 0; g < groups; g++)
                 {
                     var ga = a.Slice(g * cg, cg);
-                    var gs = s.Slice(g * cg, cg);
-                    T m1 = (w == null ? TensorPrimitives.Sum<T>(gs) : TensorPrimitives.Dot<T>(gs, w.AsSpan(g * cg, cg))) / count;
+                    var gsum = s.Slice(g * cg, cg);
+                    T m1 = (w == null ? TensorPrimitives.Sum<T>(gsum) : TensorPrimitives.Dot<T>(gsum, w.AsSpan(g * cg, cg))) / count;
                     T m2 = (w == null ? TensorPrimitives.Sum<T>(ga) : TensorPrimitives.Dot<T>(ga, w.AsSpan(g * cg, cg))) / count;
                     T r = rstd[b * groups + g], mu = mean[b * groups + g];
                     T be = -r * r * m2;
@@ -151,13 +128,7 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 }
                 if (w != null) TensorPrimitives.Multiply(rstdC, w.AsSpan(0, c), alpha);
                 else rstdC.CopyTo(alpha);
-                int dxAt = b * m * c;
-                for (int i = 0; i < m; i++)
-                {
-                    var dxRow = dx.AsSpan(dxAt + i * c, c);
-                    TensorPrimitives.MultiplyAdd(gradient.AsSpan(dyAt + i * c, c), alpha, gamma, dxRow);
-                    TensorPrimitives.MultiplyAdd(x.AsSpan(at + i * c, c), beta, dxRow, dxRow);
-                }
+                ChannelRows<T>.InputGradient(xs, gs, m, c, alpha, beta, gamma, dx.AsSpan(b * m * c, m * c));
             }
             ArrayPool<T>.Shared.Return(scratch);
             if (dz != null) ArrayPool<T>.Shared.Return(dz);
