@@ -92,6 +92,31 @@ public class LayerTests
         for (int i = 0; i < 2; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
     }
 
+    [Theory]
+    [InlineData(DType.F64, 1e-12)]
+    [InlineData(DType.F32, 1e-5)]
+    public void Fused_SiLU_at_large_positive_and_negative_activations_equals_the_composed_SiLU(DType dtype, double tol)
+    {
+        // A weight of 40 sends the normalised values to about +-120, where e^-z overflows for the naive sigmoid's
+        // negative side and the fused kernel takes e^-|z| instead; 128 channels use its widest vectors.
+        var gn = new GroupNorm(32, 128, dtype: dtype);
+        using (GradMode.Disable()) gn.Weight!.CopyFrom(Tensor.Full([128], 40.0, dtype));
+        var x = X([2, 9, 128], 3).To(dtype).RequireGrad();
+        var w = X([2, 9, 128], 4).To(dtype);
+        double[][] Run(Func<Tensor, Tensor> f)
+        {
+            x.Grad = null;
+            var y = f(x);
+            (y * w).Sum().Backward();
+            return [y.ToArray<double>(), x.Grad!.ToArray<double>()];
+        }
+        var fused = Run(gn.ForwardSilu);
+        var composed = Run(t => gn.ForwardComposed(t).Silu());
+        Assert.Contains(fused[0], v => v > 50);
+        Assert.Contains(fused[0], v => v == 0 || (v < 0 && v > -1e-20));
+        for (int i = 0; i < 2; i++) SparseAttentionTests.AssertClose(composed[i], fused[i], $"part {i}", tol);
+    }
+
     [Fact]
     public void LayerNorm_matches_scalar_reference()
     {

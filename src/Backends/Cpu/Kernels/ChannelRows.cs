@@ -92,7 +92,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), yr = ref Unsafe.Add(ref yr, c))
                 {
                     var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr), s, t);
-                    if (silu) z *= Vector512<T>.One / (Vector512<T>.One + SimdMath<T>.Exp(-z));
+                    if (silu) z *= Sigmoid(z);
                     z.StoreUnsafe(ref yr);
                 }
             }
@@ -203,7 +203,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 for (nint at = j, end = (nint)rows * c; at < end; at += c)
                 {
                     var z = VectorFma.Fma(Vector512.LoadUnsafe(ref x0, (nuint)at), sc, sh);
-                    var sig = Vector512<T>.One / (Vector512<T>.One + SimdMath<T>.Exp(-z));
+                    var sig = Sigmoid(z);
                     (Vector512.LoadUnsafe(ref g0, (nuint)at) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)))).StoreUnsafe(ref d0, (nuint)at);
                 }
             }
@@ -225,5 +225,21 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 T sig = T.One / (T.One + T.Exp(-z));
                 dz[i * c + j] = dy[i * c + j] * (sig * (T.One + z * (T.One - sig)));
             }
+    }
+
+    /// <summary>
+    /// 1 / (1 + e^-z) from e = e^-|z|, which never overflows: 1 / (1 + e) for z &gt;= 0, e / (1 + e) below. For float
+    /// that is the exp of a non-positive argument (fused multiply-adds, one clamp, one power of two), a third fewer
+    /// instructions than the full-range exp; NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Sigmoid(Vector512<T> z)
+    {
+        var minusAbs = -Vector512.Abs(z);
+        var e = typeof(T) == typeof(float)
+            ? VectorExp.ExpOfNonPositive(minusAbs.As<T, float>()).As<float, T>()
+            : SimdMath<T>.Exp(minusAbs);
+        var r = Vector512<T>.One / (Vector512<T>.One + e);
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), r, e * r);
     }
 }

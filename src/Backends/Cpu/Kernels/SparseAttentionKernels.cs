@@ -319,7 +319,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         return g.As<double, T>().ToScalar();
     }
 
-    /// <summary>e^x for x &lt;= 0 (logits less their row's maximum): <see cref="VectorExp.ExpOfNonPositive"/> for floats, <see cref="SimdMath{T}.Exp(Vector256{T})"/> for doubles.</summary>
+    /// <summary>e^x for x &lt;= 0 (logits less their row's maximum): <see cref="VectorExp.ExpOfNonPositive(Vector256{float})"/> for floats, <see cref="SimdMath{T}.Exp(Vector256{T})"/> for doubles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> ExpOfNonPositive(Vector256<T> x) =>
         typeof(T) == typeof(float) ? VectorExp.ExpOfNonPositive(x.As<T, float>()).As<float, T>() : SimdMath<T>.Exp(x);

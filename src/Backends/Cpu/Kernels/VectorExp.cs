@@ -58,6 +58,23 @@ internal static class VectorExp
     /// range allows (2^k stays normal for k down to the clamp, so one power of two suffices); NaN stays NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpOfNonPositive(Vector512<float> x)
+    {
+        var f = Vector512.MaxNative(Vector512.Create(Lowest), x);
+        var k = Vector512.Round(f * Log2E);
+        var r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Hi), f);
+        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Lo), r);
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        var y = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
+        return y * Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).As<int, float>();
+    }
+
+    /// <inheritdoc cref="ExpOfNonPositive(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpOfNonPositive(Vector256<float> x)
     {
         // MaxNative returns its second operand when either is NaN.
