@@ -7,9 +7,9 @@ namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// Per-channel loops over a sample's contiguous [rows, c] activations for the group norm. A row is only C = 64..128
-/// values, so a library call per row costs as much as its arithmetic; these walk all rows for four vectors of
-/// channels at a time, the running sums in registers, each channel's rows added in ascending order (the order a
-/// row-by-row loop has, so results do not depend on the vector width).
+/// values, so a library call per row costs as much as its arithmetic; these walk all rows for a block of one to four
+/// vectors of channels at a time, any running sums in registers, each channel's rows added in ascending order (the
+/// order a row-by-row loop has, so sums do not depend on the vector width).
 /// </summary>
 internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -6,12 +6,12 @@ namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// Fused group normalisation over contiguous x [B, M, C] (M nodes, G groups of C/G channels). One sample is one
-/// work item: its statistics come from per-channel sums accumulated a whole row of C channels at a time (vectorised
-/// along the channels, where a group's channels are only C/G wide), folded into per-group figures, and the output is
-/// then one multiply-add per row with per-channel scale and shift. Per-channel parameter gradients are summed over
+/// work item: its statistics come from per-channel sums over all nodes (vectorised along the channels, where a group's
+/// channels are only C/G wide; see <see cref="ChannelRows{T}"/>), folded into per-group figures, and the output is
+/// then one multiply-add per element with per-channel scale and shift. Per-channel parameter gradients are summed over
 /// samples in a fixed order afterwards, so results do not depend on the thread count. With SiLU fused, the forward
-/// applies it to each output row while the row is in L1, and the backward turns dy into dz = dy SiLU'(z) a sample at a
-/// time (z recomputed from x) before the plain group-norm backward.
+/// applies it in the same output loop, and the backward turns dy into dz = dy SiLU'(z) a sample at a time (z
+/// recomputed from x) before the plain group-norm backward.
 /// </summary>
 internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
