@@ -22,19 +22,30 @@ internal readonly struct GemmBlocking
     // a few threads get balanced loads.
     private const int MinTasks = 8;
 
+    // A product whose C has too few tiles to share but whose K spans at least this many K blocks is split along
+    // K instead (a weight gradient X^T dY: 128 x 128 x 2592). Halving its tiles would pack every A and B element
+    // once per tile in the other direction, each time from memory; split along K, each element is packed once.
+    private const int MinKBlocksToSplit = 2;
+
     public readonly int Mc;
     public readonly int Nc;
     public readonly int Kc;
     public readonly int MBlocks;
     public readonly int NBlocks;
+    /// <summary>Parts K is split into (1: not split); part s covers [s * Kp, min(K, (s + 1) * Kp)).</summary>
+    public readonly int KSplits;
+    /// <summary>Length of one part of K.</summary>
+    public readonly int Kp;
     public readonly int TaskCount;
     public readonly bool Parallelizable;
 
-    private GemmBlocking(int mc, int nc, int kc, int mBlocks, int nBlocks, int taskCount, bool parallelizable)
+    private GemmBlocking(int mc, int nc, int kc, int kSplits, int kp, int mBlocks, int nBlocks, int taskCount, bool parallelizable)
     {
         Mc = mc;
         Nc = nc;
         Kc = kc;
+        KSplits = kSplits;
+        Kp = kp;
         MBlocks = mBlocks;
         NBlocks = nBlocks;
         TaskCount = taskCount;
@@ -50,7 +61,15 @@ internal readonly struct GemmBlocking
 
         long work = (long)batch * m * n * k;
         bool parallelizable = work >= ParallelWorkThreshold;
-        if (parallelizable)
+        int kSplits = 1, kp = k;
+        long tiles = Tasks(batch, m, n, mc, nc);
+        if (parallelizable && batch == 1 && tiles < MinTasks && k >= MinKBlocksToSplit * KcMax)
+        {
+            kSplits = (int)Math.Min(Ceil(MinTasks, (int)tiles), k / KcMax);
+            kp = Ceil(k, kSplits);
+            kc = Balanced(kp, KcMax, 1);
+        }
+        else if (parallelizable)
         {
             // Halve the longer side of the tile; splitting N repacks A and splitting M repacks B,
             // and a squarer tile keeps both repacking costs small.
@@ -77,13 +96,13 @@ internal readonly struct GemmBlocking
 
         int mBlocks = Ceil(m, mc);
         int nBlocks = Ceil(n, nc);
-        long tasks = (long)batch * mBlocks * nBlocks;
+        long tasks = (long)batch * mBlocks * nBlocks * kSplits;
         if (tasks > int.MaxValue)
         {
             throw new ArgumentException("The GEMM is too large to decompose into tasks.");
         }
 
-        return new GemmBlocking(mc, nc, kc, mBlocks, nBlocks, (int)tasks, parallelizable && tasks > 1);
+        return new GemmBlocking(mc, nc, kc, kSplits, kp, mBlocks, nBlocks, (int)tasks, parallelizable && tasks > 1);
     }
 
     /// <summary>Splits <paramref name="length"/> into the fewest blocks of at most about <paramref name="max"/>, sized evenly and rounded up to <paramref name="granule"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace GsdmCore.Backends.Cpu;
@@ -9,7 +10,9 @@ namespace GsdmCore.Backends.Cpu;
 /// <remarks>
 /// One task owns one Mc x Nc tile of one batch entry of C and runs the whole K loop for it, so each
 /// element of C is produced by exactly one task, in the same order of Kc blocks and micro-kernel steps,
-/// whatever the thread count.
+/// whatever the thread count. A product split along K (<see cref="GemmBlocking.KSplits"/>) has one task per
+/// tile and part; the parts' partial products are added to C after the tasks, in part order, so its bits do
+/// not depend on the thread count either.
 /// </remarks>
 internal static unsafe class GemmDriver
 {
@@ -21,9 +24,15 @@ internal static unsafe class GemmDriver
         GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR);
         // When every batch entry reads the same B and C has several row blocks, each task would pack the same B
         // panels again (a 2592 x 128 x 128 product has 14 row blocks): pack them once, before the tasks.
+        // A product split along K instead gets the slot for the partial products of its later parts.
         PackBuffer<T>? shared = null;
-        T* sharedB = null;
-        if (blocking.MBlocks > 1 && (problem.Batch == 1 || problem.StrideB == 0))
+        T* sharedB = null, partials = null;
+        if (blocking.KSplits > 1)
+        {
+            shared = PackBuffer<T>.RentShared();
+            partials = shared.Ensure((nint)(blocking.KSplits - 1) * problem.M * problem.N);
+        }
+        else if (blocking.MBlocks > 1 && (problem.Batch == 1 || problem.StrideB == 0))
         {
             shared = PackBuffer<T>.RentShared();
             sharedB = PackAllB<T, TKernel>(problem, blocking, shared);
@@ -34,18 +43,33 @@ internal static unsafe class GemmDriver
             {
                 for (int task = 0; task < blocking.TaskCount; task++)
                 {
-                    RunTile<T, TKernel>(problem, blocking, task, sharedB);
+                    RunTile<T, TKernel>(problem, blocking, task, sharedB, partials);
                 }
-
-                return;
+            }
+            else
+            {
+                GemmProblem<T> captured = problem;
+                CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task, sharedB, partials));
             }
 
-            GemmProblem<T> captured = problem;
-            CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task, sharedB));
+            if (partials != null) AddPartials(problem, blocking.KSplits, partials);
         }
         finally
         {
             if (shared != null) PackBuffer<T>.ReturnShared(shared);
+        }
+    }
+
+    /// <summary>C += the partial products of K parts 1.. (each [M, N] contiguous), added in part order.</summary>
+    private static void AddPartials<T>(in GemmProblem<T> pr, int kSplits, T* partials)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint size = (nint)pr.M * pr.N;
+        for (int i = 0; i < pr.M; i++)
+        {
+            var row = new Span<T>(pr.C + (nint)i * pr.Ldc, pr.N);
+            for (int s = 1; s < kSplits; s++)
+                TensorPrimitives.Add(row, new ReadOnlySpan<T>(partials + (s - 1) * size + (nint)i * pr.N, pr.N), row);
         }
     }
 
@@ -83,7 +107,7 @@ internal static unsafe class GemmDriver
     // use: tiered compilation only promotes them after call counting and a background delay, during
     // which the first large products of a process ran unoptimised code (a first 1024^3 call took ~10x longer).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task, T* sharedB)
+    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task, T* sharedB, T* partials)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
@@ -92,6 +116,8 @@ internal static unsafe class GemmDriver
 
         // Consecutive tasks walk down M first, so tasks running side by side read the same part of B.
         int tilesPerEntry = bl.MBlocks * bl.NBlocks;
+        int split = task / (pr.Batch * tilesPerEntry);
+        task -= split * pr.Batch * tilesPerEntry;
         int entry = task / tilesPerEntry;
         int tile = task - entry * tilesPerEntry;
         int jBlock = tile / bl.MBlocks;
@@ -110,6 +136,15 @@ internal static unsafe class GemmDriver
         nint lda = pr.Lda;
         nint ldb = pr.Ldb;
         nint ldc = pr.Ldc;
+        // K part 0 goes to C (with beta); a later part to its own partial product, which AddPartials adds to C.
+        int kBegin = split * bl.Kp, kEnd = Math.Min(pr.K, kBegin + bl.Kp);
+        T firstBeta = pr.Beta;
+        if (split > 0)
+        {
+            c = partials + (nint)(split - 1) * pr.M * pr.N;
+            ldc = pr.N;
+            firstBeta = T.Zero;
+        }
 
         // Regions are rounded to 16 elements so every region starts 64-byte aligned.
         nint aSize = RoundTo16((nint)mPanels * mr * bl.Kc);
@@ -123,9 +158,9 @@ internal static unsafe class GemmDriver
             T* packB = packA + aSize;
             T* scratch = packB + bSize;
 
-            for (int p0 = 0; p0 < pr.K; p0 += bl.Kc)
+            for (int p0 = kBegin; p0 < kEnd; p0 += bl.Kc)
             {
-                int kc = Math.Min(bl.Kc, pr.K - p0);
+                int kc = Math.Min(bl.Kc, kEnd - p0);
 
                 if (sharedB != null)
                 {
@@ -140,7 +175,7 @@ internal static unsafe class GemmDriver
                 PanelPacker.Pack(srcA, pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur, kc, mr, packA);
 
                 // Later K blocks add onto what the earlier ones stored.
-                T beta = p0 == 0 ? pr.Beta : T.One;
+                T beta = p0 == kBegin ? firstBeta : T.One;
                 for (int jp = 0; jp < nPanels; jp++)
                 {
                     int cols = Math.Min(nr, ncur - jp * nr);
