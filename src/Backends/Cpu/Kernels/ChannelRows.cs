@@ -6,115 +6,92 @@ using System.Runtime.Intrinsics;
 namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
-/// Per-channel loops over a sample's contiguous [rows, c] activations for the group norm. A row is only C = 64..128
-/// values, so a library call per row costs as much as its arithmetic; these walk all rows for a block of one to four
-/// vectors of channels at a time, any running sums in registers, each channel's rows added in ascending order (the
-/// order a row-by-row loop has, so sums do not depend on the vector width).
+/// Per-channel loops over a sample's contiguous [rows, c] activations for the group norm, in row order: each row
+/// (C = 64..128 values, a library call per row costs as much as its arithmetic) in 512-bit, then 256-bit vectors,
+/// then scalars, with per-channel sums kept in the destination span. Row order reads the sample as one stream:
+/// walking one block of channels down all rows and then the next, as these loops did, read each row's lines at a
+/// 512-byte stride, which for activations not yet cached cost twice the time. Each channel's rows are added in
+/// ascending order either way, so sums do not depend on the vector width or the loop order.
 /// </summary>
 internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static int W => Vector256<T>.Count;
+    private static int W512 => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : int.MaxValue;
 
     /// <summary>sums[j] = sum over rows i of x[i, j].</summary>
-    public static void Sum(ReadOnlySpan<T> x, int rows, int c, Span<T> sums) => Accumulate(x, rows, c, default, sums, squared: false);
+    public static void Sum(ReadOnlySpan<T> x, int rows, int c, Span<T> sums)
+    {
+        sums.Slice(0, c).Clear();
+        ref T s0 = ref MemoryMarshal.GetReference(sums);
+        for (int i = 0; i < rows; i++)
+        {
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            int j = 0;
+            for (; j + W512 <= c; j += W512)
+                (Vector512.LoadUnsafe(ref s0, (nuint)j) + Vector512.LoadUnsafe(ref xr, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
+            for (; j + W <= c; j += W)
+                (Vector256.LoadUnsafe(ref s0, (nuint)j) + Vector256.LoadUnsafe(ref xr, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
+            for (; j < c; j++) Unsafe.Add(ref s0, j) += Unsafe.Add(ref xr, j);
+        }
+    }
 
     /// <summary>sums[j] = sum over rows i of (x[i, j] - mean[j])^2.</summary>
-    public static void SquaredDeviations(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> mean, Span<T> sums) =>
-        Accumulate(x, rows, c, mean, sums, squared: true);
-
-    private static void Accumulate(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> mean, Span<T> sums, bool squared)
+    public static void SquaredDeviations(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> mean, Span<T> sums)
     {
-        ref T x0 = ref MemoryMarshal.GetReference(x);
-        int w = W, j = 0;
-        for (; j + 4 * w <= c; j += 4 * w)
+        sums.Slice(0, c).Clear();
+        ref T s0 = ref MemoryMarshal.GetReference(sums);
+        ref T m0 = ref MemoryMarshal.GetReference(mean);
+        for (int i = 0; i < rows; i++)
         {
-            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector256<T> m0 = default, m1 = default, m2 = default, m3 = default;
-            if (squared)
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            int j = 0;
+            for (; j + W512 <= c; j += W512)
             {
-                m0 = Vector256.Create(mean.Slice(j, w));
-                m1 = Vector256.Create(mean.Slice(j + w, w));
-                m2 = Vector256.Create(mean.Slice(j + 2 * w, w));
-                m3 = Vector256.Create(mean.Slice(j + 3 * w, w));
+                var d = Vector512.LoadUnsafe(ref xr, (nuint)j) - Vector512.LoadUnsafe(ref m0, (nuint)j);
+                VectorFma.Fma(d, d, Vector512.LoadUnsafe(ref s0, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
             }
-            ref T row = ref Unsafe.Add(ref x0, j);
-            for (int i = 0; i < rows; i++, row = ref Unsafe.Add(ref row, c))
+            for (; j + W <= c; j += W)
             {
-                var v0 = Vector256.LoadUnsafe(ref row);
-                var v1 = Vector256.LoadUnsafe(ref row, (nuint)w);
-                var v2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * w));
-                var v3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * w));
-                if (squared)
-                {
-                    (v0, v1, v2, v3) = (v0 - m0, v1 - m1, v2 - m2, v3 - m3);
-                    a0 = VectorFma.Fma(v0, v0, a0);
-                    a1 = VectorFma.Fma(v1, v1, a1);
-                    a2 = VectorFma.Fma(v2, v2, a2);
-                    a3 = VectorFma.Fma(v3, v3, a3);
-                }
-                else
-                {
-                    (a0, a1, a2, a3) = (a0 + v0, a1 + v1, a2 + v2, a3 + v3);
-                }
+                var d = Vector256.LoadUnsafe(ref xr, (nuint)j) - Vector256.LoadUnsafe(ref m0, (nuint)j);
+                VectorFma.Fma(d, d, Vector256.LoadUnsafe(ref s0, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
             }
-            a0.CopyTo(sums.Slice(j, w));
-            a1.CopyTo(sums.Slice(j + w, w));
-            a2.CopyTo(sums.Slice(j + 2 * w, w));
-            a3.CopyTo(sums.Slice(j + 3 * w, w));
-        }
-        // Channels past the last block of four vectors, one at a time.
-        for (; j < c; j++)
-        {
-            T acc = T.Zero, mu = squared ? mean[j] : T.Zero;
-            for (int i = 0; i < rows; i++)
+            for (; j < c; j++)
             {
-                T v = x[i * c + j];
-                acc = squared ? T.FusedMultiplyAdd(v - mu, v - mu, acc) : acc + v;
+                T d = Unsafe.Add(ref xr, j) - Unsafe.Add(ref m0, j);
+                Unsafe.Add(ref s0, j) = T.FusedMultiplyAdd(d, d, Unsafe.Add(ref s0, j));
             }
-            sums[j] = acc;
         }
     }
 
     /// <summary>y[i, j] = z = x[i, j] scale[j] + shift[j] (one rounding), or SiLU(z) = z (1 / (1 + e^-z)) when <paramref name="silu"/>.</summary>
     public static void Affine(ReadOnlySpan<T> x, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> y, bool silu)
     {
-        ref T x0 = ref MemoryMarshal.GetReference(x);
-        ref T y0 = ref MemoryMarshal.GetReference(y);
-        int j = 0;
-        // Whole 512-bit vectors first: the SiLU's exp is most of the work, and half as many instructions issue.
-        if (Vector512.IsHardwareAccelerated)
-            for (int w512 = Vector512<T>.Count; j + w512 <= c; j += w512)
-            {
-                var s = Vector512.Create(scale.Slice(j, w512));
-                var t = Vector512.Create(shift.Slice(j, w512));
-                ref T xr = ref Unsafe.Add(ref x0, j);
-                ref T yr = ref Unsafe.Add(ref y0, j);
-                for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), yr = ref Unsafe.Add(ref yr, c))
-                {
-                    var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr), s, t);
-                    if (silu) z *= Sigmoid(z);
-                    z.StoreUnsafe(ref yr);
-                }
-            }
-        for (int w = W; j + w <= c; j += w)
+        ref T sc = ref MemoryMarshal.GetReference(scale);
+        ref T sh = ref MemoryMarshal.GetReference(shift);
+        for (int i = 0; i < rows; i++)
         {
-            var s = Vector256.Create(scale.Slice(j, w));
-            var t = Vector256.Create(shift.Slice(j, w));
-            ref T xr = ref Unsafe.Add(ref x0, j);
-            ref T yr = ref Unsafe.Add(ref y0, j);
-            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), yr = ref Unsafe.Add(ref yr, c))
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), (nint)i * c);
+            int j = 0;
+            // The SiLU's exp is most of the work: 512-bit vectors issue half as many instructions.
+            for (; j + W512 <= c; j += W512)
             {
-                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr), s, t);
+                var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
+                if (silu) z *= Sigmoid(z);
+                z.StoreUnsafe(ref yr, (nuint)j);
+            }
+            for (; j + W <= c; j += W)
+            {
+                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
                 if (silu) z *= Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
-                z.StoreUnsafe(ref yr);
+                z.StoreUnsafe(ref yr, (nuint)j);
+            }
+            for (; j < c; j++)
+            {
+                T z = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
+                Unsafe.Add(ref yr, j) = silu ? z * (T.One / (T.One + T.Exp(-z))) : z;
             }
         }
-        for (; j < c; j++)
-            for (int i = 0; i < rows; i++)
-            {
-                T z = T.FusedMultiplyAdd(x[i * c + j], scale[j], shift[j]);
-                y[i * c + j] = silu ? z * (T.One / (T.One + T.Exp(-z))) : z;
-            }
     }
 
     /// <summary>
@@ -123,43 +100,37 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     public static void BackwardSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
         Span<T> a, Span<T> s)
     {
-        ref T x0 = ref MemoryMarshal.GetReference(x);
-        ref T g0 = ref MemoryMarshal.GetReference(dy);
-        int w = W, j = 0;
-        for (; j + 2 * w <= c; j += 2 * w)
+        a.Slice(0, c).Clear();
+        s.Slice(0, c).Clear();
+        ref T a0 = ref MemoryMarshal.GetReference(a);
+        ref T s0 = ref MemoryMarshal.GetReference(s);
+        ref T m0 = ref MemoryMarshal.GetReference(mean);
+        ref T r0 = ref MemoryMarshal.GetReference(rstd);
+        for (int i = 0; i < rows; i++)
         {
-            Vector256<T> a0 = default, a1 = default, s0 = default, s1 = default;
-            var m0 = Vector256.Create(mean.Slice(j, w));
-            var m1 = Vector256.Create(mean.Slice(j + w, w));
-            var r0 = Vector256.Create(rstd.Slice(j, w));
-            var r1 = Vector256.Create(rstd.Slice(j + w, w));
-            ref T xr = ref Unsafe.Add(ref x0, j);
-            ref T gr = ref Unsafe.Add(ref g0, j);
-            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c), gr = ref Unsafe.Add(ref gr, c))
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
+            int j = 0;
+            for (; j + W512 <= c; j += W512)
             {
-                var g = Vector256.LoadUnsafe(ref gr);
-                var h = Vector256.LoadUnsafe(ref gr, (nuint)w);
-                a0 = VectorFma.Fma(g, (Vector256.LoadUnsafe(ref xr) - m0) * r0, a0);
-                a1 = VectorFma.Fma(h, (Vector256.LoadUnsafe(ref xr, (nuint)w) - m1) * r1, a1);
-                s0 += g;
-                s1 += h;
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)j);
+                var xhat = (Vector512.LoadUnsafe(ref xr, (nuint)j) - Vector512.LoadUnsafe(ref m0, (nuint)j)) * Vector512.LoadUnsafe(ref r0, (nuint)j);
+                VectorFma.Fma(g, xhat, Vector512.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
+                (Vector512.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
             }
-            a0.CopyTo(a.Slice(j, w));
-            a1.CopyTo(a.Slice(j + w, w));
-            s0.CopyTo(s.Slice(j, w));
-            s1.CopyTo(s.Slice(j + w, w));
-        }
-        for (; j < c; j++)
-        {
-            T sa = T.Zero, ss = T.Zero;
-            for (int i = 0; i < rows; i++)
+            for (; j + W <= c; j += W)
             {
-                T g = dy[i * c + j];
-                sa = T.FusedMultiplyAdd(g, (x[i * c + j] - mean[j]) * rstd[j], sa);
-                ss += g;
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)j);
+                var xhat = (Vector256.LoadUnsafe(ref xr, (nuint)j) - Vector256.LoadUnsafe(ref m0, (nuint)j)) * Vector256.LoadUnsafe(ref r0, (nuint)j);
+                VectorFma.Fma(g, xhat, Vector256.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
+                (Vector256.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
             }
-            a[j] = sa;
-            s[j] = ss;
+            for (; j < c; j++)
+            {
+                T g = Unsafe.Add(ref gr, j);
+                Unsafe.Add(ref a0, j) = T.FusedMultiplyAdd(g, (Unsafe.Add(ref xr, j) - Unsafe.Add(ref m0, j)) * Unsafe.Add(ref r0, j), Unsafe.Add(ref a0, j));
+                Unsafe.Add(ref s0, j) += g;
+            }
         }
     }
 
@@ -167,22 +138,27 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     public static void InputGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta,
         ReadOnlySpan<T> gamma, Span<T> dx)
     {
-        ref T x0 = ref MemoryMarshal.GetReference(x);
-        ref T g0 = ref MemoryMarshal.GetReference(dy);
-        ref T d0 = ref MemoryMarshal.GetReference(dx);
-        int w = W, j = 0;
-        for (; j + w <= c; j += w)
+        ref T al = ref MemoryMarshal.GetReference(alpha);
+        ref T be = ref MemoryMarshal.GetReference(beta);
+        ref T ga = ref MemoryMarshal.GetReference(gamma);
+        for (int i = 0; i < rows; i++)
         {
-            var al = Vector256.Create(alpha.Slice(j, w));
-            var be = Vector256.Create(beta.Slice(j, w));
-            var ga = Vector256.Create(gamma.Slice(j, w));
-            for (nint at = j, end = (nint)rows * c; at < end; at += c)
-                VectorFma.Fma(Vector256.LoadUnsafe(ref x0, (nuint)at), be, VectorFma.Fma(Vector256.LoadUnsafe(ref g0, (nuint)at), al, ga))
-                    .StoreUnsafe(ref d0, (nuint)at);
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
+            ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), (nint)i * c);
+            int j = 0;
+            for (; j + W512 <= c; j += W512)
+                VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref be, (nuint)j),
+                        VectorFma.Fma(Vector512.LoadUnsafe(ref gr, (nuint)j), Vector512.LoadUnsafe(ref al, (nuint)j), Vector512.LoadUnsafe(ref ga, (nuint)j)))
+                    .StoreUnsafe(ref dr, (nuint)j);
+            for (; j + W <= c; j += W)
+                VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref be, (nuint)j),
+                        VectorFma.Fma(Vector256.LoadUnsafe(ref gr, (nuint)j), Vector256.LoadUnsafe(ref al, (nuint)j), Vector256.LoadUnsafe(ref ga, (nuint)j)))
+                    .StoreUnsafe(ref dr, (nuint)j);
+            for (; j < c; j++)
+                Unsafe.Add(ref dr, j) = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref be, j),
+                    T.FusedMultiplyAdd(Unsafe.Add(ref gr, j), Unsafe.Add(ref al, j), Unsafe.Add(ref ga, j)));
         }
-        for (; j < c; j++)
-            for (int i = 0; i < rows; i++)
-                dx[i * c + j] = T.FusedMultiplyAdd(x[i * c + j], beta[j], T.FusedMultiplyAdd(dy[i * c + j], alpha[j], gamma[j]));
     }
 
     /// <summary>
@@ -191,40 +167,33 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     public static void SiluGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> dz)
     {
-        ref T x0 = ref MemoryMarshal.GetReference(x);
-        ref T g0 = ref MemoryMarshal.GetReference(dy);
-        ref T d0 = ref MemoryMarshal.GetReference(dz);
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (int w512 = Vector512<T>.Count; j + w512 <= c; j += w512)
-            {
-                var sc = Vector512.Create(scale.Slice(j, w512));
-                var sh = Vector512.Create(shift.Slice(j, w512));
-                for (nint at = j, end = (nint)rows * c; at < end; at += c)
-                {
-                    var z = VectorFma.Fma(Vector512.LoadUnsafe(ref x0, (nuint)at), sc, sh);
-                    var sig = Sigmoid(z);
-                    (Vector512.LoadUnsafe(ref g0, (nuint)at) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)))).StoreUnsafe(ref d0, (nuint)at);
-                }
-            }
-        for (int w = W; j + w <= c; j += w)
+        ref T sc = ref MemoryMarshal.GetReference(scale);
+        ref T sh = ref MemoryMarshal.GetReference(shift);
+        for (int i = 0; i < rows; i++)
         {
-            var sc = Vector256.Create(scale.Slice(j, w));
-            var sh = Vector256.Create(shift.Slice(j, w));
-            for (nint at = j, end = (nint)rows * c; at < end; at += c)
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
+            ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
+            ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), (nint)i * c);
+            int j = 0;
+            for (; j + W512 <= c; j += W512)
             {
-                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref x0, (nuint)at), sc, sh);
+                var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
+                var sig = Sigmoid(z);
+                (Vector512.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)))).StoreUnsafe(ref dr, (nuint)j);
+            }
+            for (; j + W <= c; j += W)
+            {
+                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
                 var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
-                (Vector256.LoadUnsafe(ref g0, (nuint)at) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)))).StoreUnsafe(ref d0, (nuint)at);
+                (Vector256.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)))).StoreUnsafe(ref dr, (nuint)j);
+            }
+            for (; j < c; j++)
+            {
+                T z = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
+                T sig = T.One / (T.One + T.Exp(-z));
+                Unsafe.Add(ref dr, j) = Unsafe.Add(ref gr, j) * (sig * (T.One + z * (T.One - sig)));
             }
         }
-        for (; j < c; j++)
-            for (int i = 0; i < rows; i++)
-            {
-                T z = T.FusedMultiplyAdd(x[i * c + j], scale[j], shift[j]);
-                T sig = T.One / (T.One + T.Exp(-z));
-                dz[i * c + j] = dy[i * c + j] * (sig * (T.One + z * (T.One - sig)));
-            }
     }
 
     /// <summary>
