@@ -163,12 +163,20 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>
     /// dz[i, j] = dy[i, j] SiLU'(z) with z = x[i, j] scale[j] + shift[j] (one rounding) and SiLU'(z) = s (1 + z (1 - s)),
-    /// s = 1 / (1 + e^-z).
+    /// s = 1 / (1 + e^-z); in the same pass, the <see cref="BackwardSums"/> of dz: a[j] = sum over rows of
+    /// dz (x - mean[j]) rstd[j] and s[j] = sum over rows of dz.
     /// </summary>
-    public static void SiluGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> dz)
+    public static void SiluGradientSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd, Span<T> dz, Span<T> a, Span<T> s)
     {
+        a.Slice(0, c).Clear();
+        s.Slice(0, c).Clear();
         ref T sc = ref MemoryMarshal.GetReference(scale);
         ref T sh = ref MemoryMarshal.GetReference(shift);
+        ref T m0 = ref MemoryMarshal.GetReference(mean);
+        ref T r0 = ref MemoryMarshal.GetReference(rstd);
+        ref T a0 = ref MemoryMarshal.GetReference(a);
+        ref T s0 = ref MemoryMarshal.GetReference(s);
         for (int i = 0; i < rows; i++)
         {
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
@@ -177,21 +185,35 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             int j = 0;
             for (; j + W512 <= c; j += W512)
             {
-                var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
+                var xv = Vector512.LoadUnsafe(ref xr, (nuint)j);
+                var z = VectorFma.Fma(xv, Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
                 var sig = Sigmoid(z);
-                (Vector512.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)))).StoreUnsafe(ref dr, (nuint)j);
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)));
+                g.StoreUnsafe(ref dr, (nuint)j);
+                var xhat = (xv - Vector512.LoadUnsafe(ref m0, (nuint)j)) * Vector512.LoadUnsafe(ref r0, (nuint)j);
+                VectorFma.Fma(g, xhat, Vector512.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
+                (Vector512.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
             }
             for (; j + W <= c; j += W)
             {
-                var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
+                var xv = Vector256.LoadUnsafe(ref xr, (nuint)j);
+                var z = VectorFma.Fma(xv, Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
                 var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
-                (Vector256.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)))).StoreUnsafe(ref dr, (nuint)j);
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)));
+                g.StoreUnsafe(ref dr, (nuint)j);
+                var xhat = (xv - Vector256.LoadUnsafe(ref m0, (nuint)j)) * Vector256.LoadUnsafe(ref r0, (nuint)j);
+                VectorFma.Fma(g, xhat, Vector256.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
+                (Vector256.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
             }
             for (; j < c; j++)
             {
-                T z = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
+                T xv = Unsafe.Add(ref xr, j);
+                T z = T.FusedMultiplyAdd(xv, Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
                 T sig = T.One / (T.One + T.Exp(-z));
-                Unsafe.Add(ref dr, j) = Unsafe.Add(ref gr, j) * (sig * (T.One + z * (T.One - sig)));
+                T g = Unsafe.Add(ref gr, j) * (sig * (T.One + z * (T.One - sig)));
+                Unsafe.Add(ref dr, j) = g;
+                Unsafe.Add(ref a0, j) = T.FusedMultiplyAdd(g, (xv - Unsafe.Add(ref m0, j)) * Unsafe.Add(ref r0, j), Unsafe.Add(ref a0, j));
+                Unsafe.Add(ref s0, j) += g;
             }
         }
     }

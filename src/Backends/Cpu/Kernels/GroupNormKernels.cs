@@ -11,7 +11,7 @@ namespace GsdmCore.Backends.Cpu;
 /// then one multiply-add per element with per-channel scale and shift. Per-channel parameter gradients are summed over
 /// samples in a fixed order afterwards, so results do not depend on the thread count. With SiLU fused, the forward
 /// applies it in the same output loop, and the backward turns dy into dz = dy SiLU'(z) a sample at a time (z
-/// recomputed from x) before the plain group-norm backward.
+/// recomputed from x), in the same pass as the sums of the plain group-norm backward.
 /// </summary>
 internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -101,19 +101,18 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                     meanC.Slice(g * cg, cg).Fill(mean[b * groups + g]);
                     rstdC.Slice(g * cg, cg).Fill(rstd[b * groups + g]);
                 }
-                var gradient = dy;
+                var a = partW.AsSpan(b * c, c);
+                var s = partB.AsSpan(b * c, c);
+                var xs = x.AsSpan(at, m * c);
+                var gs = dy.AsSpan(dyAt, m * c);
                 if (dz != null)
                 {
                     rstdC.CopyTo(alpha);
                     ScaleShift(alpha, beta, meanC, w, bias, c);
-                    ChannelRows<T>.SiluGradient(x.AsSpan(at, m * c), dy.AsSpan(dyAt, m * c), m, c, alpha, beta, dz);
-                    (gradient, dyAt) = (dz, 0);
+                    ChannelRows<T>.SiluGradientSums(xs, gs, m, c, alpha, beta, meanC, rstdC, dz.AsSpan(0, m * c), a, s);
+                    gs = dz.AsSpan(0, m * c);
                 }
-                var a = partW.AsSpan(b * c, c);
-                var s = partB.AsSpan(b * c, c);
-                var xs = x.AsSpan(at, m * c);
-                var gs = gradient.AsSpan(dyAt, m * c);
-                ChannelRows<T>.BackwardSums(xs, gs, m, c, meanC, rstdC, a, s);
+                else ChannelRows<T>.BackwardSums(xs, gs, m, c, meanC, rstdC, a, s);
                 if (dx == null) continue;
                 for (int g = 0; g < groups; g++)
                 {
