@@ -13,19 +13,21 @@ internal static class ProfiledBackward
     public static void Run(Tensor loss, Dictionary<string, double> ms)
     {
         using var noGrad = GradMode.Disable();
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [loss] = loss.OnesLike() };
+        var grads = new PendingGradients();
+        grads.Seed(loss, loss.OnesLike());
         var order = TopologicalOrder(loss);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
-            if (!grads.Remove(t, out var g)) continue;
+            if (!grads.Take(t, out var g, out bool owned)) continue;
             long start = Stopwatch.GetTimestamp();
             if (t.Node == null)
             {
-                t.Grad = t.Grad == null ? g.Clone() : t.Grad + g;
+                PendingGradients.AddToLeaf(t, g, owned);
                 Charge(ms, "bwd leaf grad", start);
                 continue;
             }
+            long mark = PendingGradients.Mark();
             var inputGrads = GradRules.Backward(t.Node, g);
             Charge(ms, "bwd " + KindName(t.Node), start);
             start = Stopwatch.GetTimestamp();
@@ -34,7 +36,7 @@ internal static class ProfiledBackward
                 var input = t.Node.Inputs[k];
                 var ig = inputGrads[k];
                 if (ig == null || !input.RequiresGrad) continue;
-                grads[input] = grads.TryGetValue(input, out var acc) ? acc + ig : ig;
+                grads.Add(input, inputGrads, k, mark);
             }
             Charge(ms, "bwd fan-out accumulate", start);
         }

@@ -41,7 +41,7 @@ public static class BackwardExtensions
     /// <summary>The collections of one backward pass, kept between passes so a training step allocates none.</summary>
     private sealed class Walk
     {
-        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
+        public readonly PendingGradients Grads = new();
         public readonly List<Tensor> Order = [];
         public readonly HashSet<Tensor> Visited = new(ReferenceEqualityComparer.Instance);
         public readonly Stack<(Tensor Tensor, bool Expanded)> Stack = new();
@@ -60,32 +60,38 @@ public static class BackwardExtensions
         using (GradMode.Disable())
         {
             var grads = walk.Grads;
-            grads[output] = seed;
+            grads.Seed(output, seed);
             var order = TopologicalOrder(output, walk);
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 var t = order[i];
-                if (!grads.Remove(t, out var g)) continue;
+                if (!grads.Take(t, out var g, out bool owned)) continue;
                 if (t.Node == null)
                 {
-                    t.Grad = t.Grad == null ? g.Clone() : t.Grad + g;
+                    PendingGradients.AddToLeaf(t, g, owned);
                     continue;
                 }
+                long mark = PendingGradients.Mark();
                 var inputGrads = GradRules.Backward(t.Node, g);
                 for (int k = 0; k < t.Node.Inputs.Length; k++)
                 {
                     var input = t.Node.Inputs[k];
                     var ig = inputGrads[k];
                     if (ig == null || !input.RequiresGrad) continue;
-                    if (!ig.Layout.Shape.AsSpan().SequenceEqual(input.Layout.Shape))
-                        throw new InvalidOperationException($"backward of {t.Node}: gradient shape [{string.Join(", ", ig.Shape)}] for input {k} differs from its shape [{string.Join(", ", input.Shape)}] (a gradient rule is wrong).");
-                    grads[input] = grads.TryGetValue(input, out var acc) ? acc + ig : ig;
+                    CheckShape(t.Node, k, ig, input);
+                    grads.Add(input, inputGrads, k, mark);
                 }
             }
         }
     }
 
-    /// <summary>Every tensor reachable from <paramref name="root"/> through recorded nodes, inputs before the tensors made from them.</summary>
+    /// <summary>Fails loudly when a rule returned a gradient whose shape is not its input's.</summary>
+    public static void CheckShape(GradNode node, int index, Tensor gradient, Tensor input)
+    {
+        if (!gradient.Layout.Shape.AsSpan().SequenceEqual(input.Layout.Shape))
+            throw new InvalidOperationException($"backward of {node}: gradient shape [{string.Join(", ", gradient.Shape)}] for input {index} differs from its shape [{string.Join(", ", input.Shape)}] (a gradient rule is wrong).");
+    }
+
     private static List<Tensor> TopologicalOrder(Tensor root, Walk walk)
     {
         var (order, visited, stack) = (walk.Order, walk.Visited, walk.Stack);

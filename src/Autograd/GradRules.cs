@@ -54,13 +54,13 @@ public static class GradRules
             case OpKind.Matmul:
                 return [
                     x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null,
-                    x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null,
+                    x[1].RequiresGrad ? RightOperandGrad(x[0], x[1], g) : null,
                 ];
             case OpKind.MatmulAdd:
             {
                 var grads = new Tensor?[x.Length];
                 grads[0] = x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null;
-                grads[1] = x[1].RequiresGrad ? x[0].MT.Matmul(g).SumTo(x[1].Layout.Shape) : null;
+                grads[1] = x[1].RequiresGrad ? RightOperandGrad(x[0], x[1], g) : null;
                 for (int i = 2; i < x.Length; i++) grads[i] = x[i].RequiresGrad ? g.SumTo(x[i].Layout.Shape) : null;
                 return grads;
             }
@@ -123,6 +123,18 @@ public static class GradRules
             case OpKind.Custom: return ((ICustomGrad)node.Attr!).Backward(node, g);
             default: throw new NotSupportedException($"backward: no gradient rule for {node.Kind}.");
         }
+    }
+
+    /// <summary>
+    /// dB of a @ b: a^T g, or, when b is the transposed view of a contiguous matrix (a linear layer's W.MT), (g^T a)^T,
+    /// the same product computed as a contiguous matrix under a transposed view, so that W's gradient comes out
+    /// contiguous and needs no transposing copy.
+    /// </summary>
+    private static Tensor RightOperandGrad(Tensor a, Tensor b, Tensor g)
+    {
+        var l = b.Layout;
+        bool transposedView = l.Rank == 2 && a.Rank == 2 && l.Strides[0] == 1 && l.Strides[1] == l.Shape[0] && l.Shape[0] > 1;
+        return transposedView ? g.MT.Matmul(a).MT : a.MT.Matmul(g).SumTo(l.Shape);
     }
 
     private static Tensor Unary(UnaryOp op, Tensor x, Tensor y, Tensor g) => op switch

@@ -60,7 +60,11 @@ public sealed record IndexAttr(int Axis, Tensor Index);
 /// <summary>A fused op's backward, kept beside its forward.</summary>
 public interface ICustomGrad
 {
-    /// <summary>Gradients for each input of <paramref name="node"/> (null where none flows).</summary>
+    /// <summary>
+    /// Gradients for each input of <paramref name="node"/> (null where none flows). Backward may sum further
+    /// gradients in place into a returned tensor whose memory was allocated during this call, unless another returned
+    /// gradient views the same memory: such a tensor must not be kept or shared elsewhere.
+    /// </summary>
     Tensor?[] Backward(GradNode node, Tensor gradOutput);
 }
 

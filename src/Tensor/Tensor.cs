@@ -24,12 +24,25 @@ public sealed partial class Tensor
     /// <summary>Accumulated gradient of a leaf after <c>Backward()</c>.</summary>
     public Tensor? Grad { get; set; }
 
-    internal Tensor(IBuffer buffer, Layout layout, Device device)
+    internal Tensor(IBuffer buffer, Layout layout, Device device, long serial)
     {
         Buffer = buffer;
         Layout = layout;
         Device = device;
+        Serial = serial;
     }
+
+    // Numbers the buffers Empty allocates, in allocation order; every view of a buffer carries its number.
+    private static long _lastSerial;
+
+    /// <summary>
+    /// The allocation number of <see cref="Buffer"/>: a tensor whose number is above <see cref="LastSerial"/> read
+    /// before some code ran views memory that code allocated (backward uses this to sum gradients in place).
+    /// </summary>
+    internal long Serial { get; private set; }
+
+    /// <summary>The number of the latest buffer allocated by <see cref="Empty"/> on any thread.</summary>
+    internal static long LastSerial => Interlocked.Read(ref _lastSerial);
 
     /// <summary>
     /// Whether gradients flow to this tensor. Settable on leaves (tensors not produced by a recorded op) of a
@@ -72,7 +85,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A view of the same memory that is cut from the graph: a leaf that requires no gradient.</summary>
-    public Tensor Detach() => new(Buffer, Layout, Device);
+    public Tensor Detach() => new(Buffer, Layout, Device, Serial);
 
     /// <summary>Records <paramref name="kind"/> as the producer of this tensor when the inputs call for it.</summary>
     internal Tensor Recorded(OpKind kind, object? attr, params ReadOnlySpan<Tensor> inputs)
@@ -108,6 +121,7 @@ public sealed partial class Tensor
         Buffer = moved.Buffer;
         Layout = moved.Layout;
         Device = device;
+        Serial = moved.Serial;
         Grad = null;
     }
 
@@ -123,11 +137,22 @@ public sealed partial class Tensor
         var on = device ?? Device.Current;
         var buffer = on.Backend.Allocate(layout.Count, dtype);
         TensorScope.Track(buffer);
-        return new Tensor(buffer, layout, on);
+        return new Tensor(buffer, layout, on, Interlocked.Increment(ref _lastSerial));
     }
 
     /// <summary>A view of this tensor's buffer with another layout (no recording).</summary>
-    internal Tensor WithLayout(Layout layout) => new(Buffer, layout, Device);
+    internal Tensor WithLayout(Layout layout) => new(Buffer, layout, Device, Serial);
+
+    /// <summary>
+    /// this += <paramref name="other"/> in place, not recorded. This tensor must be contiguous from the start of its
+    /// buffer and nothing else may view that memory; <paramref name="other"/> has the same shape, dtype and device.
+    /// </summary>
+    internal void AddInPlace(Tensor other)
+    {
+        if (!IsContiguous || Layout.Offset != 0 || !other.Layout.Shape.AsSpan().SequenceEqual(Layout.Shape) || other.DType != DType || other.Device != Device)
+            throw new TensorShapeException("add_in_place", $"cannot add {Checks.S(other.Layout.Shape)} ({other.DType}, {other.Device}) into {Checks.S(Layout.Shape)} ({DType}, {Device}, contiguous: {IsContiguous}, offset {Layout.Offset}).");
+        Backend.Binary(BinaryOp.Add, Buffer, Layout, other.Buffer, other.Layout, Buffer);
+    }
 
     /// <inheritdoc />
     public override string ToString() => TensorFormatter.Format(this);
