@@ -133,6 +133,12 @@ public abstract class Backend
     public abstract void AdamStep(in AdamCoefficients c, IBuffer param, int paramOffset, IBuffer grad, int gradOffset,
         IBuffer m, IBuffer v, int count);
 
+    /// <summary>
+    /// One exponential-moving-average step in place: shadow[i] = decay shadow[i] + (1 - decay) value[valueOffset + i]
+    /// for i &lt; count, decay and 1 - decay converted to the element type, each product rounded, then the sum.
+    /// </summary>
+    public abstract void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay);
+
     /// <summary>Waits for queued work (a no-op on the CPU).</summary>
     public virtual void Synchronize() { }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 namespace GsdmCore.Backends.Cpu;
 
 public sealed partial class CpuBackend
@@ -134,6 +136,29 @@ public sealed partial class CpuBackend
                 break;
             default: throw FloatOnly("adam");
         }
+    }
+
+    /// <inheritdoc />
+    public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay)
+    {
+        switch (Cast(shadow).Data)
+        {
+            case float[] s:
+                MovingAverage(s.AsSpan(0, count), Cast(value).As<float>().AsSpan(valueOffset, count), (float)decay, (float)(1 - decay));
+                break;
+            case double[] s:
+                MovingAverage(s.AsSpan(0, count), Cast(value).As<double>().AsSpan(valueOffset, count), decay, 1 - decay);
+                break;
+            default: throw FloatOnly("moving_average");
+        }
+    }
+
+    // shadow = shadow d, then value e + shadow: two roundings of the products and one of the sum, no fused multiply-add.
+    private static void MovingAverage<T>(Span<T> shadow, ReadOnlySpan<T> value, T decay, T rest)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Multiply(shadow, decay, shadow);
+        TensorPrimitives.MultiplyAdd(value, rest, shadow, shadow);
     }
 
     private static HeadView<T> Head<T>(IBuffer buffer, Layout layout) where T : unmanaged => new(Cast(buffer).As<T>(), layout);

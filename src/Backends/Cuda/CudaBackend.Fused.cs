@@ -218,6 +218,30 @@ public sealed partial class CudaBackend
         }
     }
 
+    /// <inheritdoc />
+    public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay)
+    {
+        var (bs, bv) = (Cast(shadow), Cast(value));
+        lock (_gate)
+        {
+            Bind();
+            if (count == 0) return;
+            switch (bs.DType)
+            {
+                case DType.F32: MovingAverage<float, F32Ops>(count, (float)decay, (float)(1 - decay), bs, bv, valueOffset); break;
+                case DType.F64: MovingAverage<double, F64Ops>(count, decay, 1 - decay, bs, bv, valueOffset); break;
+                default: throw FloatOnly("moving_average");
+            }
+        }
+    }
+
+    private void MovingAverage<T, TOps>(int count, T decay, T rest, CudaBuffer shadow, CudaBuffer value, int valueOffset)
+        where T : unmanaged where TOps : struct, IFloatOps<T>
+    {
+        Action<Index1D, T, T, ArrayView<T>, ArrayView<T>, int> kernel = MovingAverageKernels.Step<T, TOps>;
+        Kernels.Get(kernel, () => _acc.LoadAutoGroupedStreamKernel(kernel))(count, decay, rest, shadow.View<T>(), value.View<T>(), valueOffset);
+    }
+
     private void Adam<T, TOps>(int count, AdamScalars<T> s, CudaBuffer p, int pOff, CudaBuffer g, int gOff, CudaBuffer m, CudaBuffer v)
         where T : unmanaged where TOps : struct, IFloatOps<T>
     {

@@ -35,9 +35,9 @@ public sealed class ExponentialMovingAverage
         using (GradMode.Disable())
             for (int i = 0; i < _parameters.Count; i++)
             {
-                var p = _parameters[i].Parameter.Detach();
-                // shadow = d * shadow + (1 - d) * p, each product rounded to the dtype, then the sum.
-                _shadow[i].CopyFrom(_shadow[i] * Decay + p * (1 - Decay));
+                // shadow = d * shadow + (1 - d) * p in one pass, each product rounded to the dtype, then the sum.
+                var (p, shadow) = (ParameterMemory.Like(_parameters[i].Parameter, _shadow[i]), _shadow[i]);
+                shadow.Buffer.Backend.MovingAverageStep(shadow.Buffer, p.Buffer, p.Layout.Offset, p.Count, Decay);
             }
     }
 

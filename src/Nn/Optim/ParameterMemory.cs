@@ -19,4 +19,11 @@ internal static class ParameterMemory
             if (!g.IsContiguous || g.DType != p.DType || g.Device != p.Device) g = g.Detach().To(p.Device).Contiguous().To(p.DType);
         return g;
     }
+
+    /// <summary>The values of <paramref name="p"/> as a contiguous tensor with the dtype and device of <paramref name="like"/>: <paramref name="p"/> itself when it already is one.</summary>
+    public static Tensor Like(Tensor p, Tensor like)
+    {
+        if (p.IsContiguous && p.DType == like.DType && p.Device == like.Device) return p;
+        using (GradMode.Disable()) return p.Detach().To(like.Device).Contiguous().To(like.DType);
+    }
 }

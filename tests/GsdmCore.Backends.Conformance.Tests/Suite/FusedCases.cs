@@ -17,6 +17,7 @@ public static class FusedCases
             yield return new($"sparse-attention-degrees/{t}", (s, r, rng) => AttentionDegrees(s, r, rng, t));
             yield return new($"group-norm/{t}", (s, r, rng) => GroupNorm(s, r, rng, t));
             yield return new($"adam/{t}", (s, r, rng) => Adam(s, r, rng, t));
+            yield return new($"moving-average/{t}", (s, r, rng) => MovingAverage(s, r, rng, t));
         }
     }
 
@@ -190,6 +191,21 @@ public static class FusedCases
                         decoupled ? 0 : wd, decoupled ? lr * wd : 0);
                     be.AdamStep(c, o[0], pOff, i[0], gOff, o[1], o[2], count);
                 }
+            });
+        }
+    }
+
+    private static void MovingAverage(Backend sut, Backend reference, Random rng, DType t)
+    {
+        foreach (var (count, decay) in new[] { (7, 0.9999), (40, 0.5), (333, 0.99), (1, 0.0) })
+        {
+            int vOff = rng.Next(0, 3);
+            var inputs = new List<HostView> { Values(rng, t, count + vOff, -1, 1) };
+            // The shadow is updated in place: it is the output, starting from given values; the guard past it stays.
+            var shadow = Values(rng, t, count + Exec.Guard, -1, 1);
+            FusedExec.Check($"moving average count {count} decay {decay} {t}", sut, reference, inputs, [shadow], Tolerance.For(t), (i, o, be) =>
+            {
+                for (int step = 0; step < 3; step++) be.MovingAverageStep(o[0], i[0], vOff, count, decay);
             });
         }
     }

@@ -195,4 +195,12 @@ public sealed partial class ScalarBackend
             bv.Data[i] = Round(bv.DType, vi);
         }
     }
+
+    public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay)
+    {
+        var (bs, bv) = (Float(B(shadow), "moving_average"), B(value));
+        double d = Round(bs.DType, decay), rest = Round(bs.DType, 1 - decay);
+        for (int i = 0; i < count; i++)
+            bs.Data[i] = Round(bs.DType, Round(bs.DType, d * bs.Data[i]) + Round(bs.DType, rest * bv.Data[valueOffset + i]));
+    }
 }

@@ -30,3 +30,14 @@ internal static class AdamKernels
         vv[i] = vi;
     }
 }
+
+/// <summary>One exponential-moving-average step per element: shadow = decay shadow + rest value (the CPU's roundings).</summary>
+internal static class MovingAverageKernels
+{
+    public static void Step<T, TOps>(Index1D i, T decay, T rest, ArrayView<T> shadow, ArrayView<T> value, int valueOffset)
+        where T : unmanaged where TOps : struct, IFloatOps<T>
+    {
+        var o = default(TOps);
+        shadow[i] = o.Add(o.Mul(decay, shadow[i]), o.Mul(rest, value[valueOffset + i]));
+    }
+}
