@@ -49,9 +49,30 @@ public sealed class AttentionBlock : Module
             throw new TensorShapeException("attention_block", $"x must be [batch, nodes, {Channels}], got {Layout.Format(x.Shape)}.");
         int b = x.Dim(0), n = x.Dim(1), d = Channels / Heads;
         var h = Norm.Forward(x);
-        Tensor Split(Linear proj) => proj.Forward(h).Reshape(b, n, Heads, d).Permute(0, 2, 1, 3);
-        var attended = Kernel.Forward(Split(Q), Split(K), Split(V));
+        Tensor attended;
+        if (Kernel is SparseAttention sparse)
+        {
+            attended = sparse.ForwardPacked(ProjectQkv(h), Heads);
+        }
+        else
+        {
+            Tensor Split(Linear proj) => proj.Forward(h).Reshape(b, n, Heads, d).Permute(0, 2, 1, 3);
+            attended = Kernel.Forward(Split(Q), Split(K), Split(V));
+        }
         var merged = attended.Permute(0, 2, 1, 3).Reshape(b, n, Channels);
         return ProjOut.Forward(merged, residual: x);
+    }
+
+    /// <summary>
+    /// q, k and v of h [B, N, C] side by side, [B, N, 3 C], from one product with the three projections' weights
+    /// stacked: one GEMM forward and, with the sparse kernel writing the three gradients into one tensor, one GEMM
+    /// for the input gradient backward (instead of three, and two sums of their results).
+    /// </summary>
+    private Tensor ProjectQkv(Tensor h)
+    {
+        // The block's projections are made with biases.
+        var weight = Tensor.Concat([Q.Weight, K.Weight, V.Weight]);
+        var bias = Tensor.Concat([Q.Bias!, K.Bias!, V.Bias!]);
+        return h.Reshape(-1, Channels).MatmulAdd(weight.MT, bias).Reshape(h.Dim(0), h.Dim(1), 3 * Channels);
     }
 }
