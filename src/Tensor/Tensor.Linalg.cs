@@ -42,16 +42,36 @@ public sealed partial class Tensor
         var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
         var y = Empty([.. batchShape, m, n], DType, Device);
         int batch = Layout.ShapeCount(batchShape);
-        if (addend != null) StartFrom(op, y, addend, addend2);
+        // A bias-like addend (one value per column) is added by the GEMM as it writes each tile; any other is written
+        // into y first and the product accumulated onto it.
+        var (columns, start, start2) = (default(Tensor), addend, addend2);
+        if (k > 0 && addend != null)
+        {
+            if (IsRow(addend, y) && addend2 == null) (columns, start) = (addend, null);
+            else if (addend2 != null && IsRow(addend2, y)) (columns, start2) = (addend2, null);
+            else if (addend2 != null && IsRow(addend, y)) (columns, start, start2) = (addend, addend2, null);
+        }
+        if (columns != null) { Checks.SameDevice(op, this, columns); Checks.SameDType(op, this, columns); }
+        if (start != null) StartFrom(op, y, start, start2);
         if (y.Count > 0)
         {
             if (k == 0) { if (addend == null) Backend.Fill(y.Buffer, y.Layout, 0); }
-            else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, new MatmulDims(batch, m, n, k, transA, transB,
-                a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n, Accumulate: addend != null));
+            else
+            {
+                var dims = new MatmulDims(batch, m, n, k, transA, transB,
+                    a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n, Accumulate: start != null);
+                if (columns == null) Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims);
+                else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims, columns.Buffer, columns.Layout.Offset);
+            }
         }
         if (addend == null) return y.Recorded(OpKind.Matmul, null, this, other);
         return addend2 == null ? y.Recorded(OpKind.MatmulAdd, null, this, other, addend) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend, addend2);
     }
+
+    /// <summary>Whether <paramref name="t"/> is one contiguous row of y's width that broadcasts to y ([n], [1, n], ...).</summary>
+    private static bool IsRow(Tensor t, Tensor y) =>
+        t.Rank <= y.Rank && t.Rank >= 1 && t.Layout.Shape[^1] == y.Layout.Shape[^1] && t.Count == t.Layout.Shape[^1]
+        && (t.Layout.Strides[^1] == 1 || t.Count == 1);
 
     /// <summary>Writes <paramref name="addend"/> (+ <paramref name="addend2"/>), broadcast to y's shape, into y.</summary>
     private void StartFrom(string op, Tensor y, Tensor addend, Tensor? addend2)

@@ -204,6 +204,46 @@ public sealed unsafe class GemmTests
         Assert.True(RunSingle(batched, GemmKernelKind.Auto, 1).AsSpan().SequenceEqual(RunSingle(batched, GemmKernelKind.Auto, 2)));
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(13, 33, 257, 1)]
+    [InlineData(12, 32, 256, 2)]
+    [InlineData(60, 40, 2100, 1)] // split along K: the columns go in with part 0 only
+    [InlineData(7, 45, 0, 2)] // k = 0: C = beta C + columns without the kernels
+    public void ColumnsAreAddedToEveryRowOnEveryKernel(int m, int n, int k, int batch)
+    {
+        var rng = new Random(m * 31 + n * 7 + k);
+        int ldc = n + 3;
+        float[] a = Enumerable.Range(0, batch * m * Math.Max(k, 1)).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, batch * Math.Max(k, 1) * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] columns = Enumerable.Range(0, n + 2).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        float[] c0 = Enumerable.Range(0, batch * m * ldc).Select(j => j % ldc < n ? (float)(rng.NextDouble() * 2 - 1) : CPadding).ToArray();
+        foreach (float beta in new[] { 0f, 1f })
+            foreach (GemmKernelKind kind in SingleKinds)
+            {
+                float[] Run(bool withColumns)
+                {
+                    float[] c = (float[])c0.Clone();
+                    fixed (float* pa = a, pb = b, pc = c, pcol = columns)
+                    {
+                        var problem = new GemmProblem<float>(false, false, batch, m, n, k, 1f, pa, (long)m * k, Math.Max(k, 1),
+                            pb, (long)k * n, n, beta, pc, (long)m * ldc, ldc, withColumns ? pcol + 2 : null);
+                        Gemm.Sgemm(kind, problem, 2);
+                    }
+                    return c;
+                }
+
+                float[] plain = Run(false), summed = Run(true);
+                for (int at = 0; at < plain.Length; at++)
+                {
+                    int j = at % ldc;
+                    double want = j < n ? plain[at] + (double)columns[2 + j] : CPadding;
+                    Assert.True(Math.Abs(summed[at] - want) <= 1e-5 * (1 + Math.Abs(want)),
+                        $"{kind} beta {beta} {m}x{n}x{k} batch {batch}: C[{at}] = {summed[at]}, want {want}");
+                }
+            }
+    }
+
     [Fact]
     public void InvalidArgumentsThrow()
     {

@@ -56,6 +56,28 @@ public abstract class Backend
     public abstract void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d);
 
     /// <summary>
+    /// <see cref="Matmul(IBuffer, IBuffer, IBuffer, in MatmulDims)"/>, then columns[columnsOffset + j] added to column j
+    /// of every row of C (a linear layer's bias): each element of C is the product (plus C's old value when
+    /// <see cref="MatmulDims.Accumulate"/> is set), rounded, plus the column's value, rounded. C must be contiguous
+    /// (<see cref="MatmulDims.OffsetC"/> 0, <see cref="MatmulDims.Ldc"/> = N, <see cref="MatmulDims.StrideC"/> = M N).
+    /// This implementation adds the columns in a second pass; a backend may add them while C is written.
+    /// </summary>
+    public virtual void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer columns, int columnsOffset)
+    {
+        CheckContiguousC("matmul", d);
+        Matmul(a, b, c, d);
+        var shape = new[] { d.Batch * d.M, d.N };
+        Binary(BinaryOp.Add, c, Layout.Contiguous(shape), columns, new Layout(shape, [0, 1], columnsOffset), c);
+    }
+
+    /// <summary>Throws unless C is one contiguous block from its buffer's start, as the column-addend product needs.</summary>
+    protected static void CheckContiguousC(string op, in MatmulDims d)
+    {
+        if (d.OffsetC != 0 || d.Ldc != d.N || (d.Batch > 1 && d.StrideC != (long)d.M * d.N))
+            throw new TensorShapeException(op, $"adding columns needs a contiguous C from offset 0, got offset {d.OffsetC}, ldc {d.Ldc} (N = {d.N}), batch stride {d.StrideC} (M N = {(long)d.M * d.N}).");
+    }
+
+    /// <summary>
     /// dst[o, j, i] = src[o, idx[j], i], with src contiguous of shape [outer, n, inner] and idx of length m.
     /// </summary>
     public abstract void IndexSelect(IBuffer src, int outer, int n, int inner, IBuffer idx, int m, IBuffer dst);

@@ -171,6 +171,28 @@ public sealed unsafe partial class CpuBackend : Backend
     }
 
     /// <inheritdoc />
+    public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer columns, int columnsOffset)
+    {
+        CheckContiguousC("matmul", d);
+        switch (Cast(a).Data)
+        {
+            case float[] fa:
+                fixed (float* pa = fa, pb = Cast(b).As<float>(), pc = Cast(c).As<float>(), pcol = Cast(columns).As<float>())
+                    Gemm.Sgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1f,
+                        pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1f : 0f,
+                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads, pcol + columnsOffset);
+                break;
+            case double[] da:
+                fixed (double* pa = da, pb = Cast(b).As<double>(), pc = Cast(c).As<double>(), pcol = Cast(columns).As<double>())
+                    Gemm.Dgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1.0,
+                        pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1.0 : 0.0,
+                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads, pcol + columnsOffset);
+                break;
+            default: throw FloatOnly("matmul");
+        }
+    }
+
+    /// <inheritdoc />
     public override void IndexSelect(IBuffer src, int outer, int n, int inner, IBuffer idx, int m, IBuffer dst)
     {
         var ix = Cast(idx).As<int>();

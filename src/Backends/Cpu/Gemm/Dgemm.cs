@@ -4,7 +4,7 @@ public static unsafe partial class Gemm
 {
     /// <summary>
     /// Double-precision batched GEMM with the same contract as
-    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int)"/>;
+    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int, float*)"/>;
     /// meant for reference computations such as gradient checks.
     /// </summary>
     /// <param name="transA">Use A transposed: A is stored k x m instead of m x k.</param>
@@ -25,12 +25,14 @@ public static unsafe partial class Gemm
     /// <param name="strideC">Elements between C[b] and C[b + 1]; must be positive when batch &gt; 1.</param>
     /// <param name="ldc">Row stride of C, in elements.</param>
     /// <param name="maxThreads">Upper bound on worker threads (at least 1); does not affect the result.</param>
+    /// <param name="columns">When given, n values added to every row of C[b] after the product: each element of C is
+    /// alpha op(A) op(B) + beta C, rounded, plus the column's value, rounded (a linear layer's bias, in the same pass).</param>
     public static void Dgemm(bool transA, bool transB, int batch, int m, int n, int k, double alpha,
         double* a, long strideA, int lda, double* b, long strideB, int ldb, double beta,
-        double* c, long strideC, int ldc, int maxThreads)
+        double* c, long strideC, int ldc, int maxThreads, double* columns = null)
     {
         var problem = new GemmProblem<double>(transA, transB, batch, m, n, k, alpha,
-            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc);
+            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns);
         Dgemm(GemmKernelKind.Auto, problem, maxThreads);
     }
 

@@ -174,8 +174,10 @@ internal static unsafe class GemmDriver
                 T* srcA = pr.TransA ? a + p0 * lda + i0 : a + i0 * lda + p0;
                 PanelPacker.Pack(srcA, pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur, kc, mr, packA);
 
-                // Later K blocks add onto what the earlier ones stored.
+                // Later K blocks add onto what the earlier ones stored; the columns go in with the first block of part 0,
+                // while the tile is still in L1.
                 T beta = p0 == kBegin ? firstBeta : T.One;
+                bool addColumns = pr.Columns != null && split == 0 && p0 == kBegin;
                 for (int jp = 0; jp < nPanels; jp++)
                 {
                     int cols = Math.Min(nr, ncur - jp * nr);
@@ -193,6 +195,11 @@ internal static unsafe class GemmDriver
                         {
                             TKernel.Run(kc, pa, pb, scratch, nr, T.One, T.Zero);
                             TileWriteBack.Merge(scratch, nr, cTile, ldc, rows, cols, pr.Alpha, beta);
+                        }
+
+                        if (addColumns)
+                        {
+                            TileWriteBack.AddColumns(cTile, ldc, rows, cols, pr.Columns + j0 + jp * nr);
                         }
                     }
                 }

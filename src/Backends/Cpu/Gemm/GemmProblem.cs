@@ -20,9 +20,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged
     public readonly int Lda;
     public readonly int Ldb;
     public readonly int Ldc;
+    /// <summary>N values added to every row of C after the product, or null.</summary>
+    public readonly T* Columns;
 
     public GemmProblem(bool transA, bool transB, int batch, int m, int n, int k, T alpha,
-        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc)
+        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc, T* columns = null)
     {
         TransA = transA;
         TransB = transB;
@@ -41,6 +43,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged
         Lda = lda;
         Ldb = ldb;
         Ldc = ldc;
+        Columns = columns;
     }
 
     /// <summary>Throws if the sizes, strides or pointers cannot describe a valid call.</summary>

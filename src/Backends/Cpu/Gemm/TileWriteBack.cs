@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -36,6 +37,44 @@ internal static unsafe class TileWriteBack
                 {
                     d[j] = T.FusedMultiplyAdd(t[j], alpha, beta * d[j]);
                 }
+            }
+        }
+    }
+
+    /// <summary>Adds columns[j] to element j of each of the <paramref name="rows"/> rows of a tile of C just written (in L1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddColumns<T>(T* c, nint ldc, int rows, int cols, T* columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        if (Vector512.IsHardwareAccelerated && cols == 2 * w)
+        {
+            Vector512<T> c0 = Vector512.Load(columns), c1 = Vector512.Load(columns + w);
+            for (int i = 0; i < rows; i++)
+            {
+                T* d = c + i * ldc;
+                (Vector512.Load(d) + c0).Store(d);
+                (Vector512.Load(d + w) + c1).Store(d + w);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            T* d = c + i * ldc;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + Vector256<T>.Count <= cols; j += Vector256<T>.Count)
+                {
+                    (Vector256.Load(d + j) + Vector256.Load(columns + j)).Store(d + j);
+                }
+            }
+
+            for (; j < cols; j++)
+            {
+                d[j] += columns[j];
             }
         }
     }
