@@ -187,6 +187,12 @@ internal static unsafe class GemmDriver
                         int rows = Math.Min(mr, mcur - ip * mr);
                         T* pa = packA + (nint)ip * mr * kc;
                         T* cTile = c + (i0 + ip * mr) * ldc + j0 + jp * nr;
+                        if (rows == mr && cols == nr && addColumns && TKernel.AddsColumns)
+                        {
+                            TKernel.RunAddingColumns(kc, pa, pb, cTile, ldc, pr.Alpha, beta, pr.Columns + j0 + jp * nr);
+                            continue;
+                        }
+
                         if (rows == mr && cols == nr)
                         {
                             TKernel.Run(kc, pa, pb, cTile, ldc, pr.Alpha, beta);

@@ -13,8 +13,17 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
 
     public static int NR => 32;
 
+    public static bool AddsColumns => true;
+
+    public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta) =>
+        Compute(kc, pa, pb, c, ldc, alpha, beta, null);
+
+    public static void RunAddingColumns(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns) =>
+        Compute(kc, pa, pb, c, ldc, alpha, beta, columns);
+
+    /// <summary>The tile, merged into C, plus <paramref name="columns"/> when not null (added before the stores).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta)
+    private static void Compute(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns)
     {
         Vector512<float> c00a = default, c00b = default;
         Vector512<float> c01a = default, c01b = default;
@@ -51,50 +60,68 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
         }
 
         Vector512<float> va = Vector512.Create(alpha);
+        // Without columns, adding zero would still turn -0 into +0: the two cases stay apart.
+        bool add = columns != null;
+        Vector512<float> ca = add ? Vector512.Load(columns) : default, cb = add ? Vector512.Load(columns + 16) : default;
         if (beta == 0f)
         {
-            Overwrite(c + 0 * ldc, c00a, c00b, va);
-            Overwrite(c + 1 * ldc, c01a, c01b, va);
-            Overwrite(c + 2 * ldc, c02a, c02b, va);
-            Overwrite(c + 3 * ldc, c03a, c03b, va);
-            Overwrite(c + 4 * ldc, c04a, c04b, va);
-            Overwrite(c + 5 * ldc, c05a, c05b, va);
-            Overwrite(c + 6 * ldc, c06a, c06b, va);
-            Overwrite(c + 7 * ldc, c07a, c07b, va);
-            Overwrite(c + 8 * ldc, c08a, c08b, va);
-            Overwrite(c + 9 * ldc, c09a, c09b, va);
-            Overwrite(c + 10 * ldc, c10a, c10b, va);
-            Overwrite(c + 11 * ldc, c11a, c11b, va);
+            Overwrite(c + 0 * ldc, c00a, c00b, va, add, ca, cb);
+            Overwrite(c + 1 * ldc, c01a, c01b, va, add, ca, cb);
+            Overwrite(c + 2 * ldc, c02a, c02b, va, add, ca, cb);
+            Overwrite(c + 3 * ldc, c03a, c03b, va, add, ca, cb);
+            Overwrite(c + 4 * ldc, c04a, c04b, va, add, ca, cb);
+            Overwrite(c + 5 * ldc, c05a, c05b, va, add, ca, cb);
+            Overwrite(c + 6 * ldc, c06a, c06b, va, add, ca, cb);
+            Overwrite(c + 7 * ldc, c07a, c07b, va, add, ca, cb);
+            Overwrite(c + 8 * ldc, c08a, c08b, va, add, ca, cb);
+            Overwrite(c + 9 * ldc, c09a, c09b, va, add, ca, cb);
+            Overwrite(c + 10 * ldc, c10a, c10b, va, add, ca, cb);
+            Overwrite(c + 11 * ldc, c11a, c11b, va, add, ca, cb);
         }
         else
         {
             Vector512<float> vb = Vector512.Create(beta);
-            Merge(c + 0 * ldc, c00a, c00b, va, vb);
-            Merge(c + 1 * ldc, c01a, c01b, va, vb);
-            Merge(c + 2 * ldc, c02a, c02b, va, vb);
-            Merge(c + 3 * ldc, c03a, c03b, va, vb);
-            Merge(c + 4 * ldc, c04a, c04b, va, vb);
-            Merge(c + 5 * ldc, c05a, c05b, va, vb);
-            Merge(c + 6 * ldc, c06a, c06b, va, vb);
-            Merge(c + 7 * ldc, c07a, c07b, va, vb);
-            Merge(c + 8 * ldc, c08a, c08b, va, vb);
-            Merge(c + 9 * ldc, c09a, c09b, va, vb);
-            Merge(c + 10 * ldc, c10a, c10b, va, vb);
-            Merge(c + 11 * ldc, c11a, c11b, va, vb);
+            Merge(c + 0 * ldc, c00a, c00b, va, vb, add, ca, cb);
+            Merge(c + 1 * ldc, c01a, c01b, va, vb, add, ca, cb);
+            Merge(c + 2 * ldc, c02a, c02b, va, vb, add, ca, cb);
+            Merge(c + 3 * ldc, c03a, c03b, va, vb, add, ca, cb);
+            Merge(c + 4 * ldc, c04a, c04b, va, vb, add, ca, cb);
+            Merge(c + 5 * ldc, c05a, c05b, va, vb, add, ca, cb);
+            Merge(c + 6 * ldc, c06a, c06b, va, vb, add, ca, cb);
+            Merge(c + 7 * ldc, c07a, c07b, va, vb, add, ca, cb);
+            Merge(c + 8 * ldc, c08a, c08b, va, vb, add, ca, cb);
+            Merge(c + 9 * ldc, c09a, c09b, va, vb, add, ca, cb);
+            Merge(c + 10 * ldc, c10a, c10b, va, vb, add, ca, cb);
+            Merge(c + 11 * ldc, c11a, c11b, va, vb, add, ca, cb);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Overwrite(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va)
+    private static void Overwrite(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va,
+        bool add, Vector512<float> ca, Vector512<float> cb)
     {
-        (lo * va).Store(row);
-        (hi * va).Store(row + 16);
+        Vector512<float> l = lo * va, h = hi * va;
+        if (add)
+        {
+            (l, h) = (l + ca, h + cb);
+        }
+
+        l.Store(row);
+        h.Store(row + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Merge(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va, Vector512<float> vb)
+    private static void Merge(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va, Vector512<float> vb,
+        bool add, Vector512<float> ca, Vector512<float> cb)
     {
-        Vector512.FusedMultiplyAdd(lo, va, vb * Vector512.Load(row)).Store(row);
-        Vector512.FusedMultiplyAdd(hi, va, vb * Vector512.Load(row + 16)).Store(row + 16);
+        Vector512<float> l = Vector512.FusedMultiplyAdd(lo, va, vb * Vector512.Load(row));
+        Vector512<float> h = Vector512.FusedMultiplyAdd(hi, va, vb * Vector512.Load(row + 16));
+        if (add)
+        {
+            (l, h) = (l + ca, h + cb);
+        }
+
+        l.Store(row);
+        h.Store(row + 16);
     }
 }
