@@ -42,8 +42,9 @@ public sealed partial class Tensor
         var b = MatrixOperand(other, batchShape, k, n, out bool transB, out int ldb, out long strideB);
         var y = Empty([.. batchShape, m, n], DType, Device);
         int batch = Layout.ShapeCount(batchShape);
-        // A bias-like addend (one value per column) is added by the GEMM as it writes each tile; any other is written
-        // into y first and the product accumulated onto it.
+        // A bias-like addend (one value per column) and a contiguous addend of the product's shape (a residual) are read
+        // by the GEMM as it writes each tile; a broadcast one, or the sum of two that are neither, is written into y
+        // first and the product accumulated onto it.
         var (columns, start, start2) = (default(Tensor), addend, addend2);
         if (k > 0 && addend != null)
         {
@@ -51,7 +52,11 @@ public sealed partial class Tensor
             else if (addend2 != null && IsRow(addend2, y)) (columns, start2) = (addend2, null);
             else if (addend2 != null && IsRow(addend, y)) (columns, start, start2) = (addend, addend2, null);
         }
-        if (columns != null) { Checks.SameDevice(op, this, columns); Checks.SameDType(op, this, columns); }
+        Tensor? matrix = null;
+        if (start != null && start2 == null && k > 0 && start.IsContiguous && start.Layout.Shape.AsSpan().SequenceEqual(y.Layout.Shape))
+            (matrix, start) = (start, null);
+        foreach (var fused in new[] { columns, matrix })
+            if (fused != null) { Checks.SameDevice(op, this, fused); Checks.SameDType(op, this, fused); }
         if (start != null) StartFrom(op, y, start, start2);
         if (y.Count > 0)
         {
@@ -60,8 +65,9 @@ public sealed partial class Tensor
             {
                 var dims = new MatmulDims(batch, m, n, k, transA, transB,
                     a.Layout.Offset, strideA, lda, b.Layout.Offset, strideB, ldb, 0, (long)m * n, n, Accumulate: start != null);
-                if (columns == null) Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims);
-                else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims, columns.Buffer, columns.Layout.Offset);
+                if (columns == null && matrix == null) Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims);
+                else Backend.Matmul(a.Buffer, b.Buffer, y.Buffer, dims,
+                    new MatmulAddends(matrix?.Buffer, matrix?.Layout.Offset ?? 0, columns?.Buffer, columns?.Layout.Offset ?? 0));
             }
         }
         if (addend == null) return y.Recorded(OpKind.Matmul, null, this, other);

@@ -244,6 +244,49 @@ public sealed unsafe class GemmTests
             }
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(13, 33, 257, 1)]
+    [InlineData(24, 64, 100, 2)]
+    [InlineData(60, 40, 2100, 1)] // split along K: the matrix goes in with part 0 only
+    [InlineData(7, 45, 0, 2)] // k = 0: C = the matrix + columns without the kernels
+    public void A_matrix_addend_takes_the_place_of_C_on_every_kernel(int m, int n, int k, int batch)
+    {
+        var rng = new Random(m * 17 + n * 5 + k);
+        int ldc = n + 2;
+        float Next() => (float)(rng.NextDouble() * 2 - 1);
+        float[] a = Enumerable.Range(0, batch * m * Math.Max(k, 1)).Select(_ => Next()).ToArray();
+        float[] b = Enumerable.Range(0, batch * Math.Max(k, 1) * n).Select(_ => Next()).ToArray();
+        float[] columns = Enumerable.Range(0, n).Select(_ => Next()).ToArray();
+        float[] matrix = Enumerable.Range(0, batch * m * ldc).Select(_ => Next()).ToArray();
+        // C starts as NaN: with a matrix addend its old value must not be read.
+        float[] c0 = Enumerable.Range(0, batch * m * ldc).Select(j => j % ldc < n ? float.NaN : CPadding).ToArray();
+        foreach (bool withColumns in new[] { false, true })
+            foreach (GemmKernelKind kind in SingleKinds)
+            {
+                float[] Run(bool fused)
+                {
+                    float[] c = fused ? (float[])c0.Clone() : c0.Select(v => float.IsNaN(v) ? 0f : v).ToArray();
+                    fixed (float* pa = a, pb = b, pc = c, pcol = columns, padd = matrix)
+                    {
+                        var problem = new GemmProblem<float>(false, false, batch, m, n, k, 1f, pa, (long)m * k, Math.Max(k, 1),
+                            pb, (long)k * n, n, 0f, pc, (long)m * ldc, ldc, fused && withColumns ? pcol : null, fused ? padd : null);
+                        Gemm.Sgemm(kind, problem, 2);
+                    }
+                    return c;
+                }
+
+                float[] plain = Run(false), summed = Run(true);
+                for (int at = 0; at < plain.Length; at++)
+                {
+                    int j = at % ldc;
+                    double want = j < n ? plain[at] + (double)matrix[at] + (withColumns ? columns[j] : 0) : CPadding;
+                    Assert.True(Math.Abs(summed[at] - want) <= 1e-5 * (1 + Math.Abs(want)),
+                        $"{kind} columns {withColumns} {m}x{n}x{k} batch {batch}: C[{at}] = {summed[at]}, want {want}");
+                }
+            }
+    }
+
     [Fact]
     public void InvalidArgumentsThrow()
     {

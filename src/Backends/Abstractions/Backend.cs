@@ -56,25 +56,35 @@ public abstract class Backend
     public abstract void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d);
 
     /// <summary>
-    /// <see cref="Matmul(IBuffer, IBuffer, IBuffer, in MatmulDims)"/>, then columns[columnsOffset + j] added to column j
-    /// of every row of C (a linear layer's bias): each element of C is the product (plus C's old value when
-    /// <see cref="MatmulDims.Accumulate"/> is set), rounded, plus the column's value, rounded. C must be contiguous
-    /// (<see cref="MatmulDims.OffsetC"/> 0, <see cref="MatmulDims.Ldc"/> = N, <see cref="MatmulDims.StrideC"/> = M N).
-    /// This implementation adds the columns in a second pass; a backend may add them while C is written.
+    /// The product of <paramref name="d"/> started from and added to <paramref name="addends"/>: C = A B + the matrix
+    /// (in place of C's old value; <see cref="MatmulDims.Accumulate"/> must be off when a matrix is given), then
+    /// columns[j] added to column j of every row (a linear layer's bias), each sum rounded once. C must be contiguous
+    /// (<see cref="MatmulDims.OffsetC"/> 0, <see cref="MatmulDims.Ldc"/> = N, <see cref="MatmulDims.StrideC"/> = M N), and
+    /// so is the matrix, from its offset. This implementation copies the matrix into C and adds the columns in a
+    /// second pass; a backend may read and add both while C is written.
     /// </summary>
-    public virtual void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer columns, int columnsOffset)
+    public virtual void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends)
     {
-        CheckContiguousC("matmul", d);
-        Matmul(a, b, c, d);
+        CheckFusedAddends("matmul", d, addends);
         var shape = new[] { d.Batch * d.M, d.N };
-        Binary(BinaryOp.Add, c, Layout.Contiguous(shape), columns, new Layout(shape, [0, 1], columnsOffset), c);
+        var dims = d;
+        if (addends.Matrix != null)
+        {
+            Copy(addends.Matrix, new Layout(shape, [d.N, 1], addends.MatrixOffset), c, Layout.Contiguous(shape));
+            dims = d with { Accumulate = true };
+        }
+        Matmul(a, b, c, dims);
+        if (addends.Columns != null)
+            Binary(BinaryOp.Add, c, Layout.Contiguous(shape), addends.Columns, new Layout(shape, [0, 1], addends.ColumnsOffset), c);
     }
 
-    /// <summary>Throws unless C is one contiguous block from its buffer's start, as the column-addend product needs.</summary>
-    protected static void CheckContiguousC(string op, in MatmulDims d)
+    /// <summary>Throws unless C is one contiguous block from its buffer's start and a matrix addend replaces no accumulation.</summary>
+    protected static void CheckFusedAddends(string op, in MatmulDims d, in MatmulAddends addends)
     {
         if (d.OffsetC != 0 || d.Ldc != d.N || (d.Batch > 1 && d.StrideC != (long)d.M * d.N))
-            throw new TensorShapeException(op, $"adding columns needs a contiguous C from offset 0, got offset {d.OffsetC}, ldc {d.Ldc} (N = {d.N}), batch stride {d.StrideC} (M N = {(long)d.M * d.N}).");
+            throw new TensorShapeException(op, $"fused addends need a contiguous C from offset 0, got offset {d.OffsetC}, ldc {d.Ldc} (N = {d.N}), batch stride {d.StrideC} (M N = {(long)d.M * d.N}).");
+        if (addends.Matrix != null && d.Accumulate)
+            throw new ArgumentException($"{op}: a matrix addend takes the place of C's old value; it cannot be combined with Accumulate.");
     }
 
     /// <summary>

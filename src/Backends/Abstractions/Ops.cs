@@ -101,3 +101,10 @@ public readonly record struct MatmulDims(
     int OffsetB, long StrideB, int Ldb,
     int OffsetC, long StrideC, int Ldc,
     bool Accumulate = false);
+
+/// <summary>
+/// What a fused product adds to A B as it writes C (see <see cref="Backend.Matmul(IBuffer, IBuffer, IBuffer, in MatmulDims, in MatmulAddends)"/>):
+/// a matrix of C's shape, contiguous from <see cref="MatrixOffset"/> (a residual), and one value per column from
+/// <see cref="ColumnsOffset"/> (a bias). Either may be null.
+/// </summary>
+public readonly record struct MatmulAddends(IBuffer? Matrix, int MatrixOffset, IBuffer? Columns, int ColumnsOffset);

@@ -171,22 +171,26 @@ public sealed unsafe partial class CpuBackend : Backend
     }
 
     /// <inheritdoc />
-    public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer columns, int columnsOffset)
+    public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends)
     {
-        CheckContiguousC("matmul", d);
+        CheckFusedAddends("matmul", d, addends);
         switch (Cast(a).Data)
         {
             case float[] fa:
-                fixed (float* pa = fa, pb = Cast(b).As<float>(), pc = Cast(c).As<float>(), pcol = Cast(columns).As<float>())
+                fixed (float* pa = fa, pb = Cast(b).As<float>(), pc = Cast(c).As<float>())
+                fixed (float* pcol = Optional<float>(addends.Columns), padd = Optional<float>(addends.Matrix))
                     Gemm.Sgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1f,
                         pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1f : 0f,
-                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads, pcol + columnsOffset);
+                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads,
+                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset);
                 break;
             case double[] da:
-                fixed (double* pa = da, pb = Cast(b).As<double>(), pc = Cast(c).As<double>(), pcol = Cast(columns).As<double>())
+                fixed (double* pa = da, pb = Cast(b).As<double>(), pc = Cast(c).As<double>())
+                fixed (double* pcol = Optional<double>(addends.Columns), padd = Optional<double>(addends.Matrix))
                     Gemm.Dgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1.0,
                         pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1.0 : 0.0,
-                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads, pcol + columnsOffset);
+                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads,
+                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset);
                 break;
             default: throw FloatOnly("matmul");
         }

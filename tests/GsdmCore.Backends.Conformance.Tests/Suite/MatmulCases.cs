@@ -10,29 +10,37 @@ public static class MatmulCases
         foreach (var t in new[] { DType.F32, DType.F64 })
         {
             yield return new($"matmul/{t}", (s, r, rng) => Matmul(s, r, rng, t));
-            yield return new($"matmul-columns/{t}", (s, r, rng) => MatmulColumns(s, r, rng, t));
+            yield return new($"matmul-addends/{t}", (s, r, rng) => MatmulAddends(s, r, rng, t));
         }
     }
 
-    /// <summary>Products with a row of column values added (a bias): into a contiguous C, overwritten or accumulated.</summary>
-    private static void MatmulColumns(Backend sut, Backend reference, Random rng, DType t)
+    /// <summary>
+    /// Products fused with their addends: a row of column values (a bias), a matrix of C's shape in place of C's old
+    /// value (a residual), or both; into a contiguous C, overwritten or accumulated.
+    /// </summary>
+    private static void MatmulAddends(Backend sut, Backend reference, Random rng, DType t)
     {
         // Small and odd shapes, one past the CPU kernel's tiles, and one whose K the CPU GEMM splits across tasks.
-        var sizes = new List<(int, int, int, int)> { (1, 1, 1, 1), (2, 13, 33, 7), (1, 25, 70, 300), (1, 60, 40, 600), (3, 5, 17, 0) };
+        var sizes = new List<(int, int, int, int)> { (1, 1, 1, 1), (2, 13, 33, 7), (1, 25, 70, 300), (1, 60, 40, 600), (3, 5, 17, 0), (1, 36, 64, 20) };
         for (int i = 0; i < 6; i++) sizes.Add((rng.Next(1, 3), rng.Next(1, 30), rng.Next(1, 40), rng.Next(1, 30)));
         int trial = 0;
         foreach (var (batch, m, n, k) in sizes)
         {
-            bool ta = (trial & 1) != 0, tb = (trial & 2) != 0, accumulate = trial % 3 == 1;
+            bool ta = (trial & 1) != 0, tb = (trial & 2) != 0;
+            // 0: columns, 1: columns onto an accumulated C, 2: a matrix, 3: a matrix and columns.
+            int kind = trial % 4;
             trial++;
+            bool accumulate = kind == 1, withMatrix = kind >= 2, withColumns = kind != 2;
             var (a, lda, strideA, offA) = Operand(rng, t, batch, ta ? k : m, ta ? m : k, broadcast: false);
             var (b, ldb, strideB, offB) = Operand(rng, t, batch, tb ? n : k, tb ? k : n, broadcast: trial % 4 == 0);
-            int offColumns = rng.Next(0, 4);
+            int offColumns = rng.Next(0, 4), offMatrix = rng.Next(0, 4);
             var columns = HostView.Make(rng, [offColumns + n], ViewKind.Contiguous, t, Shapes.Uniform(-2, 2));
+            var matrix = HostView.Make(rng, [offMatrix + batch * m * n], ViewKind.Contiguous, t, Shapes.Uniform(-2, 2));
             var c = HostView.Make(rng, [batch * m * n], ViewKind.Contiguous, t, accumulate ? Shapes.Uniform(-1, 1) : _ => Exec.Sentinel);
             var dims = new MatmulDims(batch, m, n, k, ta, tb, offA, strideA, lda, offB, strideB, ldb, 0, (long)m * n, n, accumulate);
-            Exec.Check($"matmul with columns {dims} {t}", sut, reference, [a, b, columns], c, Tolerance.For(t),
-                (i, o, be) => be.Matmul(i[0], i[1], o, dims, i[2], offColumns));
+            Exec.Check($"matmul with addends (matrix {withMatrix}, columns {withColumns}) {dims} {t}", sut, reference, [a, b, columns, matrix], c,
+                Tolerance.For(t), (i, o, be) => be.Matmul(i[0], i[1], o, dims,
+                    new MatmulAddends(withMatrix ? i[3] : null, offMatrix, withColumns ? i[2] : null, offColumns)));
         }
     }
 

@@ -4,7 +4,7 @@ public static unsafe partial class Gemm
 {
     /// <summary>
     /// Double-precision batched GEMM with the same contract as
-    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int, float*)"/>;
+    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int, float*, float*)"/>;
     /// meant for reference computations such as gradient checks.
     /// </summary>
     /// <param name="transA">Use A transposed: A is stored k x m instead of m x k.</param>
@@ -27,12 +27,14 @@ public static unsafe partial class Gemm
     /// <param name="maxThreads">Upper bound on worker threads (at least 1); does not affect the result.</param>
     /// <param name="columns">When given, n values added to every row of C[b] after the product: each element of C is
     /// alpha op(A) op(B) + beta C, rounded, plus the column's value, rounded (a linear layer's bias, in the same pass).</param>
+    /// <param name="addend">When given, a matrix laid out as C that takes the place of C's old value (beta must be 0):
+    /// C = alpha op(A) op(B) + addend, read as C is written (a residual, in the same pass).</param>
     public static void Dgemm(bool transA, bool transB, int batch, int m, int n, int k, double alpha,
         double* a, long strideA, int lda, double* b, long strideB, int ldb, double beta,
-        double* c, long strideC, int ldc, int maxThreads, double* columns = null)
+        double* c, long strideC, int ldc, int maxThreads, double* columns = null, double* addend = null)
     {
         var problem = new GemmProblem<double>(transA, transB, batch, m, n, k, alpha,
-            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns);
+            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend);
         Dgemm(GemmKernelKind.Auto, problem, maxThreads);
     }
 

@@ -174,38 +174,44 @@ internal static unsafe class GemmDriver
                 T* srcA = pr.TransA ? a + p0 * lda + i0 : a + i0 * lda + p0;
                 PanelPacker.Pack(srcA, pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur, kc, mr, packA);
 
-                // Later K blocks add onto what the earlier ones stored; the columns go in with the first block of part 0,
-                // while the tile is still in L1.
-                T beta = p0 == kBegin ? firstBeta : T.One;
-                bool addColumns = pr.Columns != null && split == 0 && p0 == kBegin;
+                // Later K blocks add onto what the earlier ones stored. The addends go in with the first block of part 0,
+                // while the tile is written: the matrix in place of C's old value, the columns on top.
+                bool first = split == 0 && p0 == kBegin;
+                T* addend = first && pr.Addend != null ? pr.Addend + entry * pr.StrideC : null;
+                bool addColumns = first && pr.Columns != null;
+                T beta = p0 == kBegin ? (addend != null ? T.One : firstBeta) : T.One;
                 for (int jp = 0; jp < nPanels; jp++)
                 {
                     int cols = Math.Min(nr, ncur - jp * nr);
                     T* pb = packB + (nint)jp * nr * kc;
+                    T* columns = addColumns ? pr.Columns + j0 + jp * nr : null;
                     for (int ip = 0; ip < mPanels; ip++)
                     {
                         int rows = Math.Min(mr, mcur - ip * mr);
                         T* pa = packA + (nint)ip * mr * kc;
-                        T* cTile = c + (i0 + ip * mr) * ldc + j0 + jp * nr;
-                        if (rows == mr && cols == nr && addColumns && TKernel.AddsColumns)
+                        nint at = (i0 + ip * mr) * ldc + j0 + jp * nr;
+                        T* cTile = c + at;
+                        T* source = addend != null ? addend + at : cTile;
+                        bool full = rows == mr && cols == nr;
+                        if (full && (addend != null || columns != null) && TKernel.Fuses)
                         {
-                            TKernel.RunAddingColumns(kc, pa, pb, cTile, ldc, pr.Alpha, beta, pr.Columns + j0 + jp * nr);
+                            TKernel.RunFused(kc, pa, pb, cTile, ldc, pr.Alpha, beta, columns, source);
                             continue;
                         }
 
-                        if (rows == mr && cols == nr)
+                        if (full && addend == null)
                         {
                             TKernel.Run(kc, pa, pb, cTile, ldc, pr.Alpha, beta);
                         }
                         else
                         {
                             TKernel.Run(kc, pa, pb, scratch, nr, T.One, T.Zero);
-                            TileWriteBack.Merge(scratch, nr, cTile, ldc, rows, cols, pr.Alpha, beta);
+                            TileWriteBack.Merge(scratch, nr, cTile, ldc, rows, cols, pr.Alpha, beta, source);
                         }
 
-                        if (addColumns)
+                        if (columns != null)
                         {
-                            TileWriteBack.AddColumns(cTile, ldc, rows, cols, pr.Columns + j0 + jp * nr);
+                            TileWriteBack.AddColumns(cTile, ldc, rows, cols, columns);
                         }
                     }
                 }

@@ -1,7 +1,7 @@
 namespace GsdmCore.Backends.Cpu;
 
 /// <summary>The arguments of one batched GEMM call, bundled so they can be handed to worker tasks.</summary>
-internal readonly unsafe struct GemmProblem<T> where T : unmanaged
+internal readonly unsafe struct GemmProblem<T> where T : unmanaged, System.Numerics.INumberBase<T>
 {
     public readonly bool TransA;
     public readonly bool TransB;
@@ -22,9 +22,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged
     public readonly int Ldc;
     /// <summary>N values added to every row of C after the product, or null.</summary>
     public readonly T* Columns;
+    /// <summary>A matrix laid out as C (same ldc and batch stride) that the product starts from instead of C, or null; Beta is then 0.</summary>
+    public readonly T* Addend;
 
     public GemmProblem(bool transA, bool transB, int batch, int m, int n, int k, T alpha,
-        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc, T* columns = null)
+        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc, T* columns = null, T* addend = null)
     {
         TransA = transA;
         TransB = transB;
@@ -44,6 +46,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged
         Ldb = ldb;
         Ldc = ldc;
         Columns = columns;
+        Addend = addend;
     }
 
     /// <summary>Throws if the sizes, strides or pointers cannot describe a valid call.</summary>
@@ -62,6 +65,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged
         if (Batch > 1)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StrideC, "strideC");
+        }
+
+        if (Addend != null && !T.IsZero(Beta))
+        {
+            throw new ArgumentException("A matrix addend takes the place of C's old value: beta must be 0.", "beta");
         }
 
         if (Batch == 0 || M == 0 || N == 0)

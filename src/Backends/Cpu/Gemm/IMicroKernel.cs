@@ -21,14 +21,15 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
     /// <summary>Computes the full MR x NR tile over <paramref name="kc"/> packed steps and merges it into <paramref name="c"/>.</summary>
     static abstract void Run(int kc, T* pa, T* pb, T* c, nint ldc, T alpha, T beta);
 
-    /// <summary>Whether <see cref="RunAddingColumns"/> is implemented (otherwise the driver adds the columns to the stored tile).</summary>
-    static virtual bool AddsColumns => false;
+    /// <summary>Whether <see cref="RunFused"/> is implemented (otherwise the driver stages the addends around <see cref="Run"/>).</summary>
+    static virtual bool Fuses => false;
 
     /// <summary>
-    /// <see cref="Run"/> with <paramref name="columns"/>[j] added to column j of every row in registers, before the
-    /// stores: each element is the merged value, rounded, plus the column's value, rounded, as the driver's
-    /// <see cref="TileWriteBack.AddColumns{T}"/> would give after <see cref="Run"/>.
+    /// <see cref="Run"/> with beta applied to <paramref name="source"/> (laid out as C; C itself by default, a matrix
+    /// addend on the first K block) and, when not null, <paramref name="columns"/>[j] added to column j of every row
+    /// in registers before the stores: each element is the merged value, rounded, plus the column's value, rounded,
+    /// as the driver's staged path gives.
     /// </summary>
-    static virtual void RunAddingColumns(int kc, T* pa, T* pb, T* c, nint ldc, T alpha, T beta, T* columns) =>
-        throw new NotSupportedException("this micro-kernel does not add columns; check AddsColumns first.");
+    static virtual void RunFused(int kc, T* pa, T* pb, T* c, nint ldc, T alpha, T beta, T* columns, T* source) =>
+        throw new NotSupportedException("this micro-kernel does not fuse addends; check Fuses first.");
 }

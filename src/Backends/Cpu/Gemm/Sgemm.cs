@@ -30,12 +30,14 @@ public static unsafe partial class Gemm
     /// <param name="maxThreads">Upper bound on worker threads (at least 1); does not affect the result.</param>
     /// <param name="columns">When given, n values added to every row of C[b] after the product: each element of C is
     /// alpha op(A) op(B) + beta C, rounded, plus the column's value, rounded (a linear layer's bias, in the same pass).</param>
+    /// <param name="addend">When given, a matrix laid out as C that takes the place of C's old value (beta must be 0):
+    /// C = alpha op(A) op(B) + addend, read as C is written (a residual, in the same pass).</param>
     public static void Sgemm(bool transA, bool transB, int batch, int m, int n, int k, float alpha,
         float* a, long strideA, int lda, float* b, long strideB, int ldb, float beta,
-        float* c, long strideC, int ldc, int maxThreads, float* columns = null)
+        float* c, long strideC, int ldc, int maxThreads, float* columns = null, float* addend = null)
     {
         var problem = new GemmProblem<float>(transA, transB, batch, m, n, k, alpha,
-            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns);
+            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend);
         Sgemm(GemmKernelKind.Auto, problem, maxThreads);
     }
 

@@ -13,17 +13,20 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
 
     public static int NR => 32;
 
-    public static bool AddsColumns => true;
+    public static bool Fuses => true;
 
     public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta) =>
-        Compute(kc, pa, pb, c, ldc, alpha, beta, null);
+        Compute(kc, pa, pb, c, ldc, alpha, beta, null, c);
 
-    public static void RunAddingColumns(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns) =>
-        Compute(kc, pa, pb, c, ldc, alpha, beta, columns);
+    public static void RunFused(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns, float* source) =>
+        Compute(kc, pa, pb, c, ldc, alpha, beta, columns, source);
 
-    /// <summary>The tile, merged into C, plus <paramref name="columns"/> when not null (added before the stores).</summary>
+    /// <summary>
+    /// The tile, merged with beta times <paramref name="source"/> (laid out as C) into C, plus <paramref name="columns"/>
+    /// when not null (added before the stores).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns)
+    private static void Compute(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns, float* source)
     {
         Vector512<float> c00a = default, c00b = default;
         Vector512<float> c01a = default, c01b = default;
@@ -81,18 +84,18 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
         else
         {
             Vector512<float> vb = Vector512.Create(beta);
-            Merge(c + 0 * ldc, c00a, c00b, va, vb, add, ca, cb);
-            Merge(c + 1 * ldc, c01a, c01b, va, vb, add, ca, cb);
-            Merge(c + 2 * ldc, c02a, c02b, va, vb, add, ca, cb);
-            Merge(c + 3 * ldc, c03a, c03b, va, vb, add, ca, cb);
-            Merge(c + 4 * ldc, c04a, c04b, va, vb, add, ca, cb);
-            Merge(c + 5 * ldc, c05a, c05b, va, vb, add, ca, cb);
-            Merge(c + 6 * ldc, c06a, c06b, va, vb, add, ca, cb);
-            Merge(c + 7 * ldc, c07a, c07b, va, vb, add, ca, cb);
-            Merge(c + 8 * ldc, c08a, c08b, va, vb, add, ca, cb);
-            Merge(c + 9 * ldc, c09a, c09b, va, vb, add, ca, cb);
-            Merge(c + 10 * ldc, c10a, c10b, va, vb, add, ca, cb);
-            Merge(c + 11 * ldc, c11a, c11b, va, vb, add, ca, cb);
+            Merge(c + 0 * ldc, source + 0 * ldc, c00a, c00b, va, vb, add, ca, cb);
+            Merge(c + 1 * ldc, source + 1 * ldc, c01a, c01b, va, vb, add, ca, cb);
+            Merge(c + 2 * ldc, source + 2 * ldc, c02a, c02b, va, vb, add, ca, cb);
+            Merge(c + 3 * ldc, source + 3 * ldc, c03a, c03b, va, vb, add, ca, cb);
+            Merge(c + 4 * ldc, source + 4 * ldc, c04a, c04b, va, vb, add, ca, cb);
+            Merge(c + 5 * ldc, source + 5 * ldc, c05a, c05b, va, vb, add, ca, cb);
+            Merge(c + 6 * ldc, source + 6 * ldc, c06a, c06b, va, vb, add, ca, cb);
+            Merge(c + 7 * ldc, source + 7 * ldc, c07a, c07b, va, vb, add, ca, cb);
+            Merge(c + 8 * ldc, source + 8 * ldc, c08a, c08b, va, vb, add, ca, cb);
+            Merge(c + 9 * ldc, source + 9 * ldc, c09a, c09b, va, vb, add, ca, cb);
+            Merge(c + 10 * ldc, source + 10 * ldc, c10a, c10b, va, vb, add, ca, cb);
+            Merge(c + 11 * ldc, source + 11 * ldc, c11a, c11b, va, vb, add, ca, cb);
         }
     }
 
@@ -111,11 +114,11 @@ internal readonly unsafe struct SgemmKernel12x32Avx512 : IMicroKernel<float>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Merge(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> va, Vector512<float> vb,
+    private static void Merge(float* row, float* sourceRow, Vector512<float> lo, Vector512<float> hi, Vector512<float> va, Vector512<float> vb,
         bool add, Vector512<float> ca, Vector512<float> cb)
     {
-        Vector512<float> l = Vector512.FusedMultiplyAdd(lo, va, vb * Vector512.Load(row));
-        Vector512<float> h = Vector512.FusedMultiplyAdd(hi, va, vb * Vector512.Load(row + 16));
+        Vector512<float> l = Vector512.FusedMultiplyAdd(lo, va, vb * Vector512.Load(sourceRow));
+        Vector512<float> h = Vector512.FusedMultiplyAdd(hi, va, vb * Vector512.Load(sourceRow + 16));
         if (add)
         {
             (l, h) = (l + ca, h + cb);

@@ -11,8 +11,13 @@ internal static unsafe class TileWriteBack
     /// For the top-left <paramref name="rows"/> x <paramref name="cols"/> of <paramref name="tile"/>:
     /// <c>C = alpha * t</c> when <c>beta == 0</c>, otherwise <c>C = fma(t, alpha, beta * C)</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Merge<T>(T* tile, int ldt, T* c, nint ldc, int rows, int cols, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T> => Merge(tile, ldt, c, ldc, rows, cols, alpha, beta, c);
+
+    /// <summary>As <see cref="Merge{T}(T*, int, T*, nint, int, int, T, T)"/>, with beta applied to <paramref name="source"/> (laid out as C) instead of C's old value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Merge<T>(T* tile, int ldt, T* c, nint ldc, int rows, int cols, T alpha, T beta, T* source)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (T.IsZero(beta))
@@ -33,9 +38,10 @@ internal static unsafe class TileWriteBack
             {
                 T* t = tile + (nint)i * ldt;
                 T* d = c + i * ldc;
+                T* s = source + i * ldc;
                 for (int j = 0; j < cols; j++)
                 {
-                    d[j] = T.FusedMultiplyAdd(t[j], alpha, beta * d[j]);
+                    d[j] = T.FusedMultiplyAdd(t[j], alpha, beta * s[j]);
                 }
             }
         }
