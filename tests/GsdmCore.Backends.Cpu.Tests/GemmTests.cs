@@ -208,69 +208,32 @@ public sealed unsafe class GemmTests
     [InlineData(1, 1, 1, 1)]
     [InlineData(13, 33, 257, 1)]
     [InlineData(12, 32, 256, 2)]
-    [InlineData(60, 40, 2100, 1)] // split along K: the columns go in with part 0 only
-    [InlineData(7, 45, 0, 2)] // k = 0: C = beta C + columns without the kernels
-    public void ColumnsAreAddedToEveryRowOnEveryKernel(int m, int n, int k, int batch)
+    [InlineData(24, 64, 100, 2)]
+    [InlineData(60, 40, 2100, 1)] // split along K: the addends go in with part 0 only
+    [InlineData(7, 45, 0, 2)] // k = 0: C = beta C or the matrix, plus the columns, without the kernels
+    public void Fused_addends_equal_the_plain_product_plus_the_addends_on_every_kernel(int m, int n, int k, int batch)
     {
         var rng = new Random(m * 31 + n * 7 + k);
         int ldc = n + 3;
-        float[] a = Enumerable.Range(0, batch * m * Math.Max(k, 1)).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        float[] b = Enumerable.Range(0, batch * Math.Max(k, 1) * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        float[] columns = Enumerable.Range(0, n + 2).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
-        float[] c0 = Enumerable.Range(0, batch * m * ldc).Select(j => j % ldc < n ? (float)(rng.NextDouble() * 2 - 1) : CPadding).ToArray();
-        foreach (float beta in new[] { 0f, 1f })
-            foreach (GemmKernelKind kind in SingleKinds)
-            {
-                float[] Run(bool withColumns)
-                {
-                    float[] c = (float[])c0.Clone();
-                    fixed (float* pa = a, pb = b, pc = c, pcol = columns)
-                    {
-                        var problem = new GemmProblem<float>(false, false, batch, m, n, k, 1f, pa, (long)m * k, Math.Max(k, 1),
-                            pb, (long)k * n, n, beta, pc, (long)m * ldc, ldc, withColumns ? pcol + 2 : null);
-                        Gemm.Sgemm(kind, problem, 2);
-                    }
-                    return c;
-                }
-
-                float[] plain = Run(false), summed = Run(true);
-                for (int at = 0; at < plain.Length; at++)
-                {
-                    int j = at % ldc;
-                    double want = j < n ? plain[at] + (double)columns[2 + j] : CPadding;
-                    Assert.True(Math.Abs(summed[at] - want) <= 1e-5 * (1 + Math.Abs(want)),
-                        $"{kind} beta {beta} {m}x{n}x{k} batch {batch}: C[{at}] = {summed[at]}, want {want}");
-                }
-            }
-    }
-
-    [Theory]
-    [InlineData(1, 1, 1, 1)]
-    [InlineData(13, 33, 257, 1)]
-    [InlineData(24, 64, 100, 2)]
-    [InlineData(60, 40, 2100, 1)] // split along K: the matrix goes in with part 0 only
-    [InlineData(7, 45, 0, 2)] // k = 0: C = the matrix + columns without the kernels
-    public void A_matrix_addend_takes_the_place_of_C_on_every_kernel(int m, int n, int k, int batch)
-    {
-        var rng = new Random(m * 17 + n * 5 + k);
-        int ldc = n + 2;
-        float Next() => (float)(rng.NextDouble() * 2 - 1);
-        float[] a = Enumerable.Range(0, batch * m * Math.Max(k, 1)).Select(_ => Next()).ToArray();
-        float[] b = Enumerable.Range(0, batch * Math.Max(k, 1) * n).Select(_ => Next()).ToArray();
-        float[] columns = Enumerable.Range(0, n).Select(_ => Next()).ToArray();
-        float[] matrix = Enumerable.Range(0, batch * m * ldc).Select(_ => Next()).ToArray();
-        // C starts as NaN: with a matrix addend its old value must not be read.
-        float[] c0 = Enumerable.Range(0, batch * m * ldc).Select(j => j % ldc < n ? float.NaN : CPadding).ToArray();
-        foreach (bool withColumns in new[] { false, true })
+        float Next(double scale) => (float)((rng.NextDouble() * 2 - 1) * scale);
+        float[] a = Enumerable.Range(0, batch * m * Math.Max(k, 1)).Select(_ => Next(1)).ToArray();
+        float[] b = Enumerable.Range(0, batch * Math.Max(k, 1) * n).Select(_ => Next(1)).ToArray();
+        float[] columns = Enumerable.Range(0, n + 2).Select(_ => Next(2)).ToArray();
+        float[] matrix = Enumerable.Range(0, batch * m * ldc).Select(_ => Next(2)).ToArray();
+        float[] c0 = Enumerable.Range(0, batch * m * ldc).Select(j => j % ldc < n ? Next(1) : CPadding).ToArray();
+        // (columns, matrix, beta): a bias onto an overwritten or an accumulated C, a residual, both.
+        foreach (var (withColumns, withMatrix, beta) in new[] { (true, false, 0f), (true, false, 1f), (false, true, 0f), (true, true, 0f) })
             foreach (GemmKernelKind kind in SingleKinds)
             {
                 float[] Run(bool fused)
                 {
-                    float[] c = fused ? (float[])c0.Clone() : c0.Select(v => float.IsNaN(v) ? 0f : v).ToArray();
+                    // With a matrix addend C's old value must not be read: NaN there would show.
+                    float[] c = fused && withMatrix ? c0.Select(v => v == CPadding ? v : float.NaN).ToArray() : (float[])c0.Clone();
                     fixed (float* pa = a, pb = b, pc = c, pcol = columns, padd = matrix)
                     {
                         var problem = new GemmProblem<float>(false, false, batch, m, n, k, 1f, pa, (long)m * k, Math.Max(k, 1),
-                            pb, (long)k * n, n, 0f, pc, (long)m * ldc, ldc, fused && withColumns ? pcol : null, fused ? padd : null);
+                            pb, (long)k * n, n, withMatrix ? 0f : beta, pc, (long)m * ldc, ldc,
+                            fused && withColumns ? pcol + 2 : null, fused && withMatrix ? padd : null);
                         Gemm.Sgemm(kind, problem, 2);
                     }
                     return c;
@@ -280,9 +243,9 @@ public sealed unsafe class GemmTests
                 for (int at = 0; at < plain.Length; at++)
                 {
                     int j = at % ldc;
-                    double want = j < n ? plain[at] + (double)matrix[at] + (withColumns ? columns[j] : 0) : CPadding;
+                    double want = j >= n ? CPadding : plain[at] + (withMatrix ? matrix[at] : 0.0) + (withColumns ? columns[2 + j] : 0.0);
                     Assert.True(Math.Abs(summed[at] - want) <= 1e-5 * (1 + Math.Abs(want)),
-                        $"{kind} columns {withColumns} {m}x{n}x{k} batch {batch}: C[{at}] = {summed[at]}, want {want}");
+                        $"{kind} columns {withColumns} matrix {withMatrix} beta {beta} {m}x{n}x{k} batch {batch}: C[{at}] = {summed[at]}, want {want}");
                 }
             }
     }

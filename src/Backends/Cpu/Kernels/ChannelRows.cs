@@ -98,41 +98,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     /// The group norm's backward sums: a[j] = sum over rows of dy (x - mean[j]) rstd[j] and s[j] = sum over rows of dy.
     /// </summary>
     public static void BackwardSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
-        Span<T> a, Span<T> s)
-    {
-        a.Slice(0, c).Clear();
-        s.Slice(0, c).Clear();
-        ref T a0 = ref MemoryMarshal.GetReference(a);
-        ref T s0 = ref MemoryMarshal.GetReference(s);
-        ref T m0 = ref MemoryMarshal.GetReference(mean);
-        ref T r0 = ref MemoryMarshal.GetReference(rstd);
-        for (int i = 0; i < rows; i++)
-        {
-            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
-            ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
-            int j = 0;
-            for (; j + W512 <= c; j += W512)
-            {
-                var g = Vector512.LoadUnsafe(ref gr, (nuint)j);
-                var xhat = (Vector512.LoadUnsafe(ref xr, (nuint)j) - Vector512.LoadUnsafe(ref m0, (nuint)j)) * Vector512.LoadUnsafe(ref r0, (nuint)j);
-                VectorFma.Fma(g, xhat, Vector512.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
-                (Vector512.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
-            }
-            for (; j + W <= c; j += W)
-            {
-                var g = Vector256.LoadUnsafe(ref gr, (nuint)j);
-                var xhat = (Vector256.LoadUnsafe(ref xr, (nuint)j) - Vector256.LoadUnsafe(ref m0, (nuint)j)) * Vector256.LoadUnsafe(ref r0, (nuint)j);
-                VectorFma.Fma(g, xhat, Vector256.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
-                (Vector256.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
-            }
-            for (; j < c; j++)
-            {
-                T g = Unsafe.Add(ref gr, j);
-                Unsafe.Add(ref a0, j) = T.FusedMultiplyAdd(g, (Unsafe.Add(ref xr, j) - Unsafe.Add(ref m0, j)) * Unsafe.Add(ref r0, j), Unsafe.Add(ref a0, j));
-                Unsafe.Add(ref s0, j) += g;
-            }
-        }
-    }
+        Span<T> a, Span<T> s) => Sums(x, dy, rows, c, mean, rstd, a, s, default, default, default, silu: false);
 
     /// <summary>dx[i, j] = x[i, j] beta[j] + (dy[i, j] alpha[j] + gamma[j]), each with one rounding.</summary>
     public static void InputGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta,
@@ -167,7 +133,12 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     /// dz (x - mean[j]) rstd[j] and s[j] = sum over rows of dz.
     /// </summary>
     public static void SiluGradientSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift,
-        ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd, Span<T> dz, Span<T> a, Span<T> s)
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd, Span<T> dz, Span<T> a, Span<T> s) =>
+        Sums(x, dy, rows, c, mean, rstd, a, s, scale, shift, dz, silu: true);
+
+    /// <summary><see cref="BackwardSums"/> of dy, or, with <paramref name="silu"/>, of dz as <see cref="SiluGradientSums"/> forms and stores it.</summary>
+    private static void Sums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
+        Span<T> a, Span<T> s, ReadOnlySpan<T> scale, ReadOnlySpan<T> shift, Span<T> dz, bool silu)
     {
         a.Slice(0, c).Clear();
         s.Slice(0, c).Clear();
@@ -181,15 +152,19 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         {
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
             ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
-            ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), (nint)i * c);
+            ref T dr = ref silu ? ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), (nint)i * c) : ref gr;
             int j = 0;
             for (; j + W512 <= c; j += W512)
             {
                 var xv = Vector512.LoadUnsafe(ref xr, (nuint)j);
-                var z = VectorFma.Fma(xv, Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
-                var sig = Sigmoid(z);
-                var g = Vector512.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector512<T>.One + z * (Vector512<T>.One - sig)));
-                g.StoreUnsafe(ref dr, (nuint)j);
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)j);
+                if (silu)
+                {
+                    var z = VectorFma.Fma(xv, Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
+                    var sig = Sigmoid(z);
+                    g *= sig * (Vector512<T>.One + z * (Vector512<T>.One - sig));
+                    g.StoreUnsafe(ref dr, (nuint)j);
+                }
                 var xhat = (xv - Vector512.LoadUnsafe(ref m0, (nuint)j)) * Vector512.LoadUnsafe(ref r0, (nuint)j);
                 VectorFma.Fma(g, xhat, Vector512.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
                 (Vector512.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
@@ -197,21 +172,28 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             for (; j + W <= c; j += W)
             {
                 var xv = Vector256.LoadUnsafe(ref xr, (nuint)j);
-                var z = VectorFma.Fma(xv, Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
-                var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
-                var g = Vector256.LoadUnsafe(ref gr, (nuint)j) * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)));
-                g.StoreUnsafe(ref dr, (nuint)j);
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)j);
+                if (silu)
+                {
+                    var z = VectorFma.Fma(xv, Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
+                    var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
+                    g *= sig * (Vector256<T>.One + z * (Vector256<T>.One - sig));
+                    g.StoreUnsafe(ref dr, (nuint)j);
+                }
                 var xhat = (xv - Vector256.LoadUnsafe(ref m0, (nuint)j)) * Vector256.LoadUnsafe(ref r0, (nuint)j);
                 VectorFma.Fma(g, xhat, Vector256.LoadUnsafe(ref a0, (nuint)j)).StoreUnsafe(ref a0, (nuint)j);
                 (Vector256.LoadUnsafe(ref s0, (nuint)j) + g).StoreUnsafe(ref s0, (nuint)j);
             }
             for (; j < c; j++)
             {
-                T xv = Unsafe.Add(ref xr, j);
-                T z = T.FusedMultiplyAdd(xv, Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
-                T sig = T.One / (T.One + T.Exp(-z));
-                T g = Unsafe.Add(ref gr, j) * (sig * (T.One + z * (T.One - sig)));
-                Unsafe.Add(ref dr, j) = g;
+                T xv = Unsafe.Add(ref xr, j), g = Unsafe.Add(ref gr, j);
+                if (silu)
+                {
+                    T z = T.FusedMultiplyAdd(xv, Unsafe.Add(ref sc, j), Unsafe.Add(ref sh, j));
+                    T sig = T.One / (T.One + T.Exp(-z));
+                    g *= sig * (T.One + z * (T.One - sig));
+                    Unsafe.Add(ref dr, j) = g;
+                }
                 Unsafe.Add(ref a0, j) = T.FusedMultiplyAdd(g, (xv - Unsafe.Add(ref m0, j)) * Unsafe.Add(ref r0, j), Unsafe.Add(ref a0, j));
                 Unsafe.Add(ref s0, j) += g;
             }
