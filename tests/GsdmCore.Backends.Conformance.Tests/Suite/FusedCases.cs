@@ -15,6 +15,7 @@ public static class FusedCases
         {
             yield return new($"sparse-attention/{t}", (s, r, rng) => Attention(s, r, rng, t));
             yield return new($"sparse-attention-degrees/{t}", (s, r, rng) => AttentionDegrees(s, r, rng, t));
+            yield return new($"sparse-attention-packed/{t}", (s, r, rng) => AttentionPacked(s, r, rng, t));
             yield return new($"group-norm/{t}", (s, r, rng) => GroupNorm(s, r, rng, t));
             yield return new($"adam/{t}", (s, r, rng) => Adam(s, r, rng, t));
             yield return new($"moving-average/{t}", (s, r, rng) => MovingAverage(s, r, rng, t));
@@ -93,6 +94,37 @@ public static class FusedCases
             be.SparseAttentionBackward(dims, graph, i[0], views[0].Layout, i[1], views[1].Layout, i[2], views[2].Layout, i[3], views[3].Layout, o[1],
                 needDq ? o[2] : null, gradLayout, needDk ? o[3] : null, gradLayout, needDv ? o[4] : null, gradLayout);
         });
+    }
+
+    /// <summary>
+    /// q, k and v as the three channel blocks of one [B, N, 3 H Dh] storage, and their gradients written into one such
+    /// storage (as <c>SparseAttention.ForwardPacked</c> calls the kernels): the targets share a buffer, each row of
+    /// each part written once.
+    /// </summary>
+    private static void AttentionPacked(Backend sut, Backend reference, Random rng, DType t)
+    {
+        foreach (var (b, h, n, d) in new[] { (2, 2, 9, 4), (1, 3, 17, 16), (2, 1, 40, 8) })
+        {
+            var (rowPtr, cols) = RandomGraph(rng, n, selfLoops: true, density: 0.3);
+            var (colPtr, colEdges, edgeRows) = Transpose(n, rowPtr, cols);
+            int c = h * d, nnz = cols.Length, count = b * n * c, offset = rng.Next(0, 3);
+            Layout Part(int start, int index) => new([b, h, n, d], [n * 3 * c, d, 3 * c, 1], start + index * c);
+            var qkv = new HostView(t, Enumerable.Range(0, offset + 3 * count).Select(_ => ScalarBackend.Round(t, rng.NextDouble() * 2 - 1)).ToArray(),
+                Layout.Contiguous([offset + 3 * count]), ViewKind.Contiguous);
+            var dO = Values(rng, t, count, -1, 1);
+            var views = new List<HostView> { qkv, dO };
+            views.AddRange(new[] { rowPtr, cols, colPtr, colEdges, edgeRows }.Select(I32));
+            var dims = new SparseAttentionDims(b, h, n, d, nnz, 0.5);
+            var outLayout = new Layout([b, h, n, d], [n * c, d, c, 1], 0);
+            var outputs = new[] { Exec.Output(t, count), Exec.Output(t, Math.Max(1, b * h * nnz)), Exec.Output(t, 3 * count) };
+            FusedExec.Check($"sparse_attention packed B {b} H {h} N {n} Dh {d} nnz {nnz} {t}", sut, reference, views, outputs, Tolerance.For(t), (i, o, be) =>
+            {
+                var graph = new SparseGraphBuffers(i[2], i[3], i[4], i[5], i[6]);
+                be.SparseAttentionForward(dims, graph, i[0], Part(offset, 0), i[0], Part(offset, 1), i[0], Part(offset, 2), o[0], outLayout, o[1]);
+                be.SparseAttentionBackward(dims, graph, i[0], Part(offset, 0), i[0], Part(offset, 1), i[0], Part(offset, 2), i[1], outLayout, o[1],
+                    o[2], Part(0, 0), o[2], Part(0, 1), o[2], Part(0, 2));
+            });
+        }
     }
 
     /// <summary>A random CSR graph over n nodes (sorted columns; self-loops when asked, otherwise some rows may be empty).</summary>
