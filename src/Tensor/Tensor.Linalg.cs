@@ -55,8 +55,8 @@ public sealed partial class Tensor
         Tensor? matrix = null;
         if (start != null && start2 == null && k > 0 && start.IsContiguous && start.Layout.Shape.AsSpan().SequenceEqual(y.Layout.Shape))
             (matrix, start) = (start, null);
-        foreach (var fused in new[] { columns, matrix })
-            if (fused != null) { Checks.SameDevice(op, this, fused); Checks.SameDType(op, this, fused); }
+        CheckFused(op, columns);
+        CheckFused(op, matrix);
         if (start != null) StartFrom(op, y, start, start2);
         if (y.Count > 0)
         {
@@ -72,6 +72,14 @@ public sealed partial class Tensor
         }
         if (addend == null) return y.Recorded(OpKind.Matmul, null, this, other);
         return addend2 == null ? y.Recorded(OpKind.MatmulAdd, null, this, other, addend) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend, addend2);
+    }
+
+    /// <summary>An addend the GEMM reads itself must be on this tensor's device, in its dtype.</summary>
+    private void CheckFused(string op, Tensor? addend)
+    {
+        if (addend == null) return;
+        Checks.SameDevice(op, this, addend);
+        Checks.SameDType(op, this, addend);
     }
 
     /// <summary>Whether <paramref name="t"/> is one contiguous row of y's width that broadcasts to y ([n], [1, n], ...).</summary>

@@ -150,30 +150,18 @@ public sealed unsafe partial class CpuBackend : Backend
     }
 
     /// <inheritdoc />
-    public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d)
-    {
-        switch (Cast(a).Data)
-        {
-            case float[] fa:
-                fixed (float* pa = fa, pb = Cast(b).As<float>(), pc = Cast(c).As<float>())
-                    Gemm.Sgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1f,
-                        pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1f : 0f,
-                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads);
-                break;
-            case double[] da:
-                fixed (double* pa = da, pb = Cast(b).As<double>(), pc = Cast(c).As<double>())
-                    Gemm.Dgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1.0,
-                        pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1.0 : 0.0,
-                        pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads);
-                break;
-            default: throw FloatOnly("matmul");
-        }
-    }
+    public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d) => RunGemm(a, b, c, d, default);
 
     /// <inheritdoc />
     public override void Matmul(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends)
     {
         CheckFusedAddends("matmul", d, addends);
+        RunGemm(a, b, c, d, addends);
+    }
+
+    /// <summary>The CPU GEMM for either dtype; absent addends are null pointers.</summary>
+    private static void RunGemm(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends)
+    {
         switch (Cast(a).Data)
         {
             case float[] fa:
