@@ -32,4 +32,15 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
     /// </summary>
     static virtual void RunFused(int kc, T* pa, T* pb, T* c, nint ldc, T alpha, T beta, T* columns, T* source) =>
         throw new NotSupportedException("this micro-kernel does not fuse addends; check Fuses first.");
+
+    /// <summary>Whether <see cref="RunInPlace"/> is implemented (it implies <see cref="Fuses"/>).</summary>
+    static virtual bool ReadsInPlace => false;
+
+    /// <summary>
+    /// <see cref="RunFused"/> on operands read where they lie: A element (r, p) at <paramref name="a"/>[r * aLine + p * aStep]
+    /// and B element (p, j) at <paramref name="b"/>[p * bStep + j]. A packed panel is aLine 1, aStep MR and bStep NR; a
+    /// transposed A is aLine 1, aStep lda; a row-major A is aLine lda, aStep 1; a row-major B is bStep ldb.
+    /// </summary>
+    static virtual void RunInPlace(int kc, T* a, nint aLine, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha, T beta, T* columns, T* source) =>
+        throw new NotSupportedException("this micro-kernel reads packed panels only; check ReadsInPlace first.");
 }
