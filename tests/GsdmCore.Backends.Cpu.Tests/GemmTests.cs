@@ -84,19 +84,24 @@ public sealed unsafe class GemmTests
         { 200, 70, 3 },
         // Several row, column and K blocks: the B panels are packed once and shared by the row blocks' tasks.
         { 200, 530, 260 },
-        // One tile of C and a long K: split along K into 8 parts of two K blocks each, the last part shorter.
+        // One tile of C and a long K: split along K into 2 parts, and into 8 parts of four K blocks each, the last
+        // part shorter.
         { 60, 40, 2100 },
+        { 20, 40, 8300 },
     };
 
     [Fact]
     public void SmallCWithLongKIsSplitAlongK()
     {
         // The shapes the edge cases above rely on to reach the split path, and a weight gradient X^T dY.
-        Assert.Equal(8, GemmBlocking.Create(1, 60, 40, 2100, 12, 32).KSplits);
+        Assert.Equal(2, GemmBlocking.Create(1, 60, 40, 2100, 12, 32).KSplits);
+        Assert.Equal(8, GemmBlocking.Create(1, 20, 40, 8300, 12, 32).KSplits);
         Assert.Equal(2, GemmBlocking.Create(1, 25, 65, 513, 12, 32).KSplits);
         var weightGradient = GemmBlocking.Create(1, 128, 128, 2592, 12, 32);
-        Assert.Equal(8, weightGradient.KSplits);
-        Assert.Equal(8, weightGradient.TaskCount);
+        Assert.Equal(2, weightGradient.KSplits);
+        Assert.Equal(2, weightGradient.TaskCount);
+        // Parts of at least four K blocks beyond two parts: 4096 deep gives four.
+        Assert.Equal(4, GemmBlocking.Create(1, 128, 128, 4096, 12, 32).KSplits);
         // Batched products and products with enough tiles keep the whole K in one task.
         Assert.Equal(1, GemmBlocking.Create(2, 60, 40, 2100, 12, 32).KSplits);
         Assert.Equal(1, GemmBlocking.Create(1, 2592, 128, 128, 12, 32).KSplits);
@@ -192,10 +197,10 @@ public sealed unsafe class GemmTests
             Assert.True(one.AsSpan().SequenceEqual(many), $"1 vs 5 threads differ for {c}");
         }
 
-        // Split along K: the partial products are added in part order whatever thread computed them.
+        // Split along K (four parts): the partial products are added in part order whatever thread computed them or adds them.
         foreach ((bool ta, bool tb) in AllTransposes)
         {
-            var split = new GemmCase(ta, tb, 1, 64, 96, 1500, 1.0, 0.5, false, false, 1, 2, 3, 98);
+            var split = new GemmCase(ta, tb, 1, 64, 96, 4200, 1.0, 0.5, false, false, 1, 2, 3, 98);
             Assert.True(RunSingle(split, GemmKernelKind.Auto, 1).AsSpan().SequenceEqual(RunSingle(split, GemmKernelKind.Auto, 2)), $"1 vs 2 threads differ for {split}");
             Assert.True(RunSingle(split, GemmKernelKind.Auto, 1).AsSpan().SequenceEqual(RunSingle(split, GemmKernelKind.Auto, 3)), $"1 vs 3 threads differ for {split}");
         }

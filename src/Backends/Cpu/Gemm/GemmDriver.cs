@@ -52,7 +52,7 @@ internal static unsafe class GemmDriver
                 CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task, sharedB, partials));
             }
 
-            if (partials != null) AddPartials(problem, blocking.KSplits, partials);
+            if (partials != null) AddPartials(problem, blocking.KSplits, partials, maxThreads);
         }
         finally
         {
@@ -60,16 +60,37 @@ internal static unsafe class GemmDriver
         }
     }
 
-    /// <summary>C += the partial products of K parts 1.. (each [M, N] contiguous), added in part order.</summary>
-    private static void AddPartials<T>(in GemmProblem<T> pr, int kSplits, T* partials)
+    /// <summary>
+    /// C += the partial products of K parts 1.. (each [M, N] contiguous), added in part order; bands of rows in parallel
+    /// (every element is still one thread's sum in part order).
+    /// </summary>
+    private static void AddPartials<T>(in GemmProblem<T> pr, int kSplits, T* partials, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        nint size = (nint)pr.M * pr.N;
-        for (int i = 0; i < pr.M; i++)
+        int bands = Math.Min(pr.M, PartialBands);
+        if (maxThreads == 1 || bands == 1)
         {
-            var row = new Span<T>(pr.C + (nint)i * pr.Ldc, pr.N);
+            AddPartialRows(pr.C, pr.Ldc, pr.M, pr.N, 0, pr.M, kSplits, partials);
+            return;
+        }
+
+        var (c, ldc, m, n) = ((nint)pr.C, pr.Ldc, pr.M, pr.N);
+        nint at = (nint)partials;
+        CpuWorkers.Run(bands, maxThreads, band => AddPartialRows((T*)c, ldc, m, n, band * m / bands, (band + 1) * m / bands, kSplits, (T*)at));
+    }
+
+    /// <summary>Bands of rows the partial products are added in.</summary>
+    private const int PartialBands = 8;
+
+    private static void AddPartialRows<T>(T* c, int ldc, int m, int n, int rowBegin, int rowEnd, int kSplits, T* partials)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint size = (nint)m * n;
+        for (int i = rowBegin; i < rowEnd; i++)
+        {
+            var row = new Span<T>(c + (nint)i * ldc, n);
             for (int s = 1; s < kSplits; s++)
-                TensorPrimitives.Add(row, new ReadOnlySpan<T>(partials + (s - 1) * size + (nint)i * pr.N, pr.N), row);
+                TensorPrimitives.Add(row, new ReadOnlySpan<T>(partials + (s - 1) * size + (nint)i * n, n), row);
         }
     }
 
