@@ -147,6 +147,20 @@ public class OptimTests
     }
 
     [Fact]
+    public void Clip_of_gradients_longer_than_a_chunk_matches_a_double_reference()
+    {
+        // 40000 elements at an offset: three chunks of the parallel sum, the last one partial.
+        var values = Enumerable.Range(0, 40007).Select(i => (float)Math.Cos(i * 0.013) * 0.5f).ToArray();
+        var p = Tensor.Zeros([40000]).RequireGrad();
+        p.Grad = Tensor.FromArray(values).Narrow(0, 7, 40000);
+        double expectedNorm = Math.Sqrt(values[7..].Sum(v => (double)v * v));
+        Assert.Equal(expectedNorm, GradClipping.ClipGradNorm([p], maxNorm: 1), 1e-12 * expectedNorm);
+        double scale = 1 / (expectedNorm + 1e-6);
+        var g = p.Grad!.ToArray<float>();
+        for (int i = 0; i < 40000; i++) Assert.Equal((float)(values[i + 7] * scale), g[i]);
+    }
+
+    [Fact]
     public void Ema_averages_and_swaps_in_and_out()
     {
         var lin = new Linear(2, 1, new Generator(1), dtype: DType.F64);

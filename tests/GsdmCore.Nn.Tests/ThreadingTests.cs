@@ -67,4 +67,41 @@ public class ThreadingTests
         Assert.Equal(one.Dk, two.Dk);
         Assert.Equal(one.Dv, two.Dv);
     }
+
+    [Fact]
+    public void Clip_adam_and_ema_are_bit_identical_for_one_and_two_threads()
+    {
+        // A 250 x 200 weight: several parallel chunks of the clip's sum of squares and of the elementwise updates.
+        float[][] Run(int threads)
+        {
+            int saved = CpuParallel.MaxThreads;
+            try
+            {
+                CpuParallel.MaxThreads = threads;
+                var layer = new Linear(250, 200, new Generator(11));
+                var p = layer.Weight;
+                var ema = new ExponentialMovingAverage(layer, decay: 0.9);
+                var adam = new AdamW(layer.Parameters(), learningRate: 1e-2);
+                for (int step = 0; step < 3; step++)
+                {
+                    p.Grad = Tensor.Randn(p.Shape, new Generator(20 + (ulong)step)) * 3;
+                    GradClipping.ClipGradNorm([p], maxNorm: 1);
+                    adam.Step();
+                    ema.Update();
+                }
+                float[] trained = p.ToArray<float>();
+                ema.SwapIn();
+                return [trained, p.ToArray<float>()];
+            }
+            finally
+            {
+                CpuParallel.MaxThreads = saved;
+            }
+        }
+
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one[0], two[0]);
+        Assert.Equal(one[1], two[1]);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using GsdmCore.Backends;
@@ -12,7 +13,7 @@ public static class GradClipping
     /// Computes the 2-norm of all gradients together (in float64, parameters in order) and, when it exceeds
     /// <paramref name="maxNorm"/>, scales every gradient by maxNorm / (norm + 1e-6) (each element in float64, rounded
     /// to its dtype). Parameters without a gradient are skipped. Returns the norm before clipping. Host gradients are
-    /// summed element by element in order; device gradients are reduced on their device (in float64) and only the
+    /// summed in fixed chunks, whose sums are added in order (the same bits for any thread count); device gradients are reduced on their device (in float64) and only the
     /// per-parameter sums come back.
     /// </summary>
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm)
@@ -42,11 +43,33 @@ public static class GradClipping
         return norm;
     }
 
-    /// <summary>Sum of squares of a contiguous CPU gradient, accumulated in double (float lanes widened).</summary>
+    /// <summary>Elements per chunk of the CPU passes: each chunk's sum of squares is one task's, and the chunks' sums are added in order.</summary>
+    private const int Chunk = 16384;
+
+    /// <summary>
+    /// Sum of squares of a contiguous CPU gradient, accumulated in double (float lanes widened): chunks of
+    /// <see cref="Chunk"/> elements in parallel, their sums added in chunk order, so the result does not depend on the
+    /// thread count.
+    /// </summary>
     private static double CpuSumOfSquares(Tensor g)
     {
-        if (g.DType != DType.F32) return TensorPrimitives.SumOfSquares<double>(((CpuBuffer)g.Buffer).As<double>().AsSpan(g.Layout.Offset, g.Count));
-        var x = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset, g.Count);
+        int chunks = (g.Count + Chunk - 1) / Chunk;
+        if (chunks <= 1) return ChunkSumOfSquares(g, 0, g.Count);
+        var sums = ArrayPool<double>.Shared.Rent(chunks);
+        CpuParallel.For(chunks, 1, (first, end) =>
+        {
+            for (int c = first; c < end; c++) sums[c] = ChunkSumOfSquares(g, c * Chunk, Math.Min(g.Count, (c + 1) * Chunk));
+        });
+        double total = 0;
+        for (int c = 0; c < chunks; c++) total += sums[c];
+        ArrayPool<double>.Shared.Return(sums);
+        return total;
+    }
+
+    private static double ChunkSumOfSquares(Tensor g, int start, int end)
+    {
+        if (g.DType != DType.F32) return TensorPrimitives.SumOfSquares<double>(((CpuBuffer)g.Buffer).As<double>().AsSpan(g.Layout.Offset + start, end - start));
+        var x = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset + start, end - start);
         var acc = Vector256<double>.Zero;
         int i = 0;
         for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
@@ -59,20 +82,26 @@ public static class GradClipping
         return sum;
     }
 
-    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass.</summary>
+    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass over parallel chunks.</summary>
     private static Tensor CpuScaled(Tensor g, double scale)
     {
-        var x = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset, g.Count);
+        var source = ((CpuBuffer)g.Buffer).As<float>();
+        int offset = g.Layout.Offset;
         var result = Tensor.Empty(g.Shape, DType.F32, Device.Cpu);
-        var y = ((CpuBuffer)result.Buffer).As<float>().AsSpan(0, g.Count);
-        var s = Vector256.Create(scale);
-        int i = 0;
-        for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        var target = ((CpuBuffer)result.Buffer).As<float>();
+        CpuParallel.For(g.Count, Chunk, (start, end) =>
         {
-            var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
-            Vector256.Narrow(lo * s, hi * s).CopyTo(y.Slice(i, Vector256<float>.Count));
-        }
-        for (; i < x.Length; i++) y[i] = (float)(x[i] * scale);
+            var x = source.AsSpan(offset + start, end - start);
+            var y = target.AsSpan(start, end - start);
+            var s = Vector256.Create(scale);
+            int i = 0;
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
+                Vector256.Narrow(lo * s, hi * s).CopyTo(y.Slice(i, Vector256<float>.Count));
+            }
+            for (; i < x.Length; i++) y[i] = (float)(x[i] * scale);
+        });
         return result;
     }
 }
