@@ -123,13 +123,22 @@ internal sealed class Profiler(GsdmEngine engine)
             var attn = block.Attention;
             int b = tokens.Dim(0), n = tokens.Dim(1), c = attn.Channels, dh = c / attn.Heads;
             var hn = Time("fwd groupnorm", () => attn.Norm.Forward(tokens));
-            Tensor Split(Linear proj)
+            Tensor attended;
+            if (attn.Kernel is SparseAttention sparse)
             {
-                var y = Time("fwd linear (d x d, tokens)", () => proj.Forward(hn));
-                return Time("fwd reshape/permute", () => y.Reshape(b, n, attn.Heads, dh).Permute(0, 2, 1, 3));
+                var qkv = Time("fwd linear (d x d, tokens)", () => attn.ProjectQkv(hn));
+                attended = Time("fwd attention kernel", () => sparse.ForwardPacked(qkv, attn.Heads));
             }
-            var (q, k, v) = (Split(attn.Q), Split(attn.K), Split(attn.V));
-            var attended = Time("fwd attention kernel", () => attn.Kernel.Forward(q, k, v));
+            else
+            {
+                Tensor Split(Linear proj)
+                {
+                    var y = Time("fwd linear (d x d, tokens)", () => proj.Forward(hn));
+                    return Time("fwd reshape/permute", () => y.Reshape(b, n, attn.Heads, dh).Permute(0, 2, 1, 3));
+                }
+                var (q, k, v) = (Split(attn.Q), Split(attn.K), Split(attn.V));
+                attended = Time("fwd attention kernel", () => attn.Kernel.Forward(q, k, v));
+            }
             var merged = Time("fwd reshape/permute", () => attended.Permute(0, 2, 1, 3).Reshape(b, n, c));
             var before = tokens;
             tokens = Time("fwd linear (d x d, tokens)", () => attn.ProjOut.Forward(merged, residual: before));

@@ -64,11 +64,12 @@ public sealed class AttentionBlock : Module
     }
 
     /// <summary>
-    /// q, k and v of h [B, N, C] side by side, [B, N, 3 C], from one product with the three projections' weights
+    /// q, k and v of the normalised input h [B, N, C] side by side, [B, N, 3 C] (what
+    /// <see cref="SparseAttention.ForwardPacked"/> reads), from one product with the three projections' weights
     /// stacked: one GEMM forward and, with the sparse kernel writing the three gradients into one tensor, one GEMM
     /// for the input gradient backward (instead of three, and two sums of their results).
     /// </summary>
-    private Tensor ProjectQkv(Tensor h)
+    public Tensor ProjectQkv(Tensor h)
     {
         // The block's projections are made with biases.
         var weight = Tensor.Concat([Q.Weight, K.Weight, V.Weight]);
