@@ -124,18 +124,13 @@ public sealed partial class CpuBackend
     public override void AdamStep(in AdamCoefficients c, IBuffer param, int paramOffset, IBuffer grad, int gradOffset,
         IBuffer m, IBuffer v, int count)
     {
-        var k = c;
         switch (Cast(param).Data)
         {
             case float[] p:
-                var (gf, mf, vf) = (Cast(grad).As<float>(), Cast(m).As<float>(), Cast(v).As<float>());
-                ElementChunks(count, (s, e) => AdamKernel<float>.Update(p.AsSpan(paramOffset + s, e - s), gf.AsSpan(gradOffset + s, e - s),
-                    mf.AsSpan(s, e - s), vf.AsSpan(s, e - s), k));
+                Adam(c, p, paramOffset, Cast(grad).As<float>(), gradOffset, Cast(m).As<float>(), Cast(v).As<float>(), count);
                 break;
             case double[] p:
-                var (gd, md, vd) = (Cast(grad).As<double>(), Cast(m).As<double>(), Cast(v).As<double>());
-                ElementChunks(count, (s, e) => AdamKernel<double>.Update(p.AsSpan(paramOffset + s, e - s), gd.AsSpan(gradOffset + s, e - s),
-                    md.AsSpan(s, e - s), vd.AsSpan(s, e - s), k));
+                Adam(c, p, paramOffset, Cast(grad).As<double>(), gradOffset, Cast(m).As<double>(), Cast(v).As<double>(), count);
                 break;
             default: throw FloatOnly("adam");
         }
@@ -147,25 +142,44 @@ public sealed partial class CpuBackend
         switch (Cast(shadow).Data)
         {
             case float[] s:
-                var vf = Cast(value).As<float>();
-                ElementChunks(count, (b, e) => MovingAverage(s.AsSpan(b, e - b), vf.AsSpan(valueOffset + b, e - b), (float)decay, (float)(1 - decay)));
+                MovingAverage(s, Cast(value).As<float>(), valueOffset, count, (float)decay, (float)(1 - decay));
                 break;
             case double[] s:
-                var vd = Cast(value).As<double>();
-                ElementChunks(count, (b, e) => MovingAverage(s.AsSpan(b, e - b), vd.AsSpan(valueOffset + b, e - b), decay, 1 - decay));
+                MovingAverage(s, Cast(value).As<double>(), valueOffset, count, decay, 1 - decay);
                 break;
             default: throw FloatOnly("moving_average");
         }
     }
 
-    /// <summary>
-    /// Elementwise parameter updates over chunks of elements, in parallel: each element's arithmetic is the same in
-    /// any chunk (the vector and scalar paths round alike), so the chunking changes no bits.
-    /// </summary>
-    private static void ElementChunks(int count, Action<int, int> body) => CpuParallel.For(count, UpdateGrain, body);
+    // The parameter updates run over parallel chunks of UpdateGrain elements when there are several: each element's
+    // arithmetic is the same in any chunk (the vector and scalar paths round alike), so the chunking changes no bits.
+    // A parameter of one chunk is updated directly, without the closure a parallel loop allocates.
 
-    /// <summary>Elements per chunk of a parameter update: a few microseconds of work, enough to pay for a hand-off.</summary>
-    private const int UpdateGrain = 8192;
+    /// <summary>Elements per chunk of a parameter update: tens of microseconds of work, enough to pay for a hand-off.</summary>
+    private const int UpdateGrain = 16384;
+
+    private static void Adam<T>(in AdamCoefficients c, T[] p, int pOffset, T[] g, int gOffset, T[] m, T[] v, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (count <= UpdateGrain) AdamKernel<T>.Update(p.AsSpan(pOffset, count), g.AsSpan(gOffset, count), m.AsSpan(0, count), v.AsSpan(0, count), c);
+        else AdamChunks(c, p, pOffset, g, gOffset, m, v, count);
+    }
+
+    private static void AdamChunks<T>(AdamCoefficients c, T[] p, int pOffset, T[] g, int gOffset, T[] m, T[] v, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CpuParallel.For(count, UpdateGrain, (s, e) =>
+            AdamKernel<T>.Update(p.AsSpan(pOffset + s, e - s), g.AsSpan(gOffset + s, e - s), m.AsSpan(s, e - s), v.AsSpan(s, e - s), c));
+
+    private static void MovingAverage<T>(T[] shadow, T[] value, int valueOffset, int count, T decay, T rest)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (count <= UpdateGrain) MovingAverage(shadow.AsSpan(0, count), value.AsSpan(valueOffset, count), decay, rest);
+        else MovingAverageChunks(shadow, value, valueOffset, count, decay, rest);
+    }
+
+    private static void MovingAverageChunks<T>(T[] shadow, T[] value, int valueOffset, int count, T decay, T rest)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CpuParallel.For(count, UpdateGrain, (s, e) => MovingAverage(shadow.AsSpan(s, e - s), value.AsSpan(valueOffset + s, e - s), decay, rest));
 
     // shadow = shadow d, then value e + shadow: two roundings of the products and one of the sum, no fused multiply-add.
     private static void MovingAverage<T>(Span<T> shadow, ReadOnlySpan<T> value, T decay, T rest)

@@ -54,7 +54,11 @@ public static class GradClipping
     private static double CpuSumOfSquares(Tensor g)
     {
         int chunks = (g.Count + Chunk - 1) / Chunk;
-        if (chunks <= 1) return ChunkSumOfSquares(g, 0, g.Count);
+        return chunks <= 1 ? ChunkSumOfSquares(g, 0, g.Count) : ChunkedSumOfSquares(g, chunks);
+    }
+
+    private static double ChunkedSumOfSquares(Tensor g, int chunks)
+    {
         var sums = ArrayPool<double>.Shared.Rent(chunks);
         CpuParallel.For(chunks, 1, (first, end) =>
         {
@@ -82,26 +86,29 @@ public static class GradClipping
         return sum;
     }
 
-    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass over parallel chunks.</summary>
+    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass (over parallel chunks when there are several).</summary>
     private static Tensor CpuScaled(Tensor g, double scale)
     {
-        var source = ((CpuBuffer)g.Buffer).As<float>();
-        int offset = g.Layout.Offset;
+        var source = ((CpuBuffer)g.Buffer).As<float>().AsMemory(g.Layout.Offset, g.Count);
         var result = Tensor.Empty(g.Shape, DType.F32, Device.Cpu);
-        var target = ((CpuBuffer)result.Buffer).As<float>();
-        CpuParallel.For(g.Count, Chunk, (start, end) =>
-        {
-            var x = source.AsSpan(offset + start, end - start);
-            var y = target.AsSpan(start, end - start);
-            var s = Vector256.Create(scale);
-            int i = 0;
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
-                Vector256.Narrow(lo * s, hi * s).CopyTo(y.Slice(i, Vector256<float>.Count));
-            }
-            for (; i < x.Length; i++) y[i] = (float)(x[i] * scale);
-        });
+        var target = ((CpuBuffer)result.Buffer).As<float>().AsMemory(0, g.Count);
+        if (g.Count <= Chunk) Scale(source.Span, target.Span, scale);
+        else ScaleChunks(source, target, scale);
         return result;
+    }
+
+    private static void ScaleChunks(ReadOnlyMemory<float> source, Memory<float> target, double scale) =>
+        CpuParallel.For(source.Length, Chunk, (start, end) => Scale(source.Span[start..end], target.Span[start..end], scale));
+
+    private static void Scale(ReadOnlySpan<float> x, Span<float> y, double scale)
+    {
+        var s = Vector256.Create(scale);
+        int i = 0;
+        for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.Create<float>(x.Slice(i, Vector256<float>.Count)));
+            Vector256.Narrow(lo * s, hi * s).CopyTo(y.Slice(i, Vector256<float>.Count));
+        }
+        for (; i < x.Length; i++) y[i] = (float)(x[i] * scale);
     }
 }
