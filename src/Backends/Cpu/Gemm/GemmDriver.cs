@@ -179,7 +179,7 @@ internal static unsafe class GemmDriver
             T* packB = packA + aSize;
             T* scratch = packB + bSize;
 
-            // Full panels the kernel can read where they lie are not packed (see InPlacePanels); the rest are, at their
+            // Full panels the kernel can read where they lie are not packed (InPlaceA, InPlaceB); the rest are, at their
             // usual place in the packed block.
             var (fullA, aLine, aStep) = InPlaceA<T, TKernel>(pr, mcur, nPanels);
             int fullB = InPlaceB<T, TKernel>(pr, ncur, sharedB);
