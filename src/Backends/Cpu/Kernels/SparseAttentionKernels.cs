@@ -51,7 +51,6 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     /// 2-6% faster than 32 at N = 81..5000 (fewer, longer loops over the edges); 8 rows are 10% slower at 5000.
     /// </summary>
     private const int RowBlock = 256;
-    internal static int Toggle;
 
     /// <summary>
     /// out_i = sum_{e=(i,j)} p_e v_j with p = softmax over row i of scale * q_i.k_j. Stores p per edge into
@@ -146,12 +145,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                     for (int i0 = 0; i0 < n; i0 += RowBlock)
                     {
                         int i1 = Math.Min(n, i0 + RowBlock);
-                        if (needDk && Toggle == 1)
-                        {
-                            Gather(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, d);
-                            Scatter(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref q0, q.SN, ref acc, d);
-                        }
-                        else if (needDk) GatherScatter(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, ref q0, q.SN, ref acc, d);
+                        if (needDk) GatherScatter(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, ref q0, q.SN, ref acc, d);
                         else Gather(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, d);
                         rows.Flush(b, h, i0, i1);
                     }
