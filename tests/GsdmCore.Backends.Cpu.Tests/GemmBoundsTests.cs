@@ -62,6 +62,10 @@ public sealed unsafe class GemmBoundsTests
         // Full panels only, and B with a single, partial panel.
         { 24, 64, 7 },
         { 30, 5, 40 },
+        // Split along K (one tile, K of several blocks): the last part reads up to the operands' last rows.
+        { 13, 33, 600 },
+        // Several row blocks: B packed once for all of them, A read in place block by block.
+        { 205, 40, 30 },
     };
 
     [LinuxTheory]
