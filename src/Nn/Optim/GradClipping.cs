@@ -13,8 +13,8 @@ public static class GradClipping
     /// Computes the 2-norm of all gradients together (in float64, parameters in order) and, when it exceeds
     /// <paramref name="maxNorm"/>, scales every gradient by maxNorm / (norm + 1e-6) (each element in float64, rounded
     /// to its dtype). Parameters without a gradient are skipped. Returns the norm before clipping. Host gradients are
-    /// summed in fixed chunks, whose sums are added in order (the same bits for any thread count); device gradients are reduced on their device (in float64) and only the
-    /// per-parameter sums come back.
+    /// summed in fixed chunks whose sums are added in order (the same bits for any thread count); device gradients are
+    /// reduced on their device (in float64) and only the per-parameter sums come back.
     /// </summary>
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm)
     {
@@ -43,7 +43,7 @@ public static class GradClipping
         return norm;
     }
 
-    /// <summary>Elements per chunk of the CPU passes: each chunk's sum of squares is one task's, and the chunks' sums are added in order.</summary>
+    /// <summary>Elements per chunk of the CPU passes; each chunk's sum of squares is one task's, the sums added in order.</summary>
     private const int Chunk = 16384;
 
     /// <summary>
@@ -86,7 +86,10 @@ public static class GradClipping
         return sum;
     }
 
-    /// <summary>(float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass (over parallel chunks when there are several).</summary>
+    /// <summary>
+    /// (float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass (over parallel
+    /// chunks when there are several).
+    /// </summary>
     private static Tensor CpuScaled(Tensor g, double scale)
     {
         var source = ((CpuBuffer)g.Buffer).As<float>().AsMemory(g.Layout.Offset, g.Count);
