@@ -171,6 +171,26 @@ public abstract class Backend
     /// </summary>
     public abstract void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay);
 
+    /// <summary>
+    /// <see cref="AdamStep"/> for every target, all with the same coefficients: the whole optimiser step in one call,
+    /// so that a backend can spread the parameters over its threads (the CPU runs the chunks of all of them in one
+    /// parallel loop). The targets' memory must not overlap. The result is that of one <see cref="AdamStep"/> after
+    /// another, which is what this default does.
+    /// </summary>
+    public virtual void AdamSteps(in AdamCoefficients c, ReadOnlySpan<AdamTarget> targets)
+    {
+        foreach (var t in targets) AdamStep(c, t.Param, t.ParamOffset, t.Grad, t.GradOffset, t.M, t.V, t.Count);
+    }
+
+    /// <summary>
+    /// <see cref="MovingAverageStep"/> for every target with one decay, in one call (see <see cref="AdamSteps"/>). The
+    /// shadows must not overlap each other or the values. The default runs them one after another.
+    /// </summary>
+    public virtual void MovingAverageSteps(ReadOnlySpan<MovingAverageTarget> targets, double decay)
+    {
+        foreach (var t in targets) MovingAverageStep(t.Shadow, t.Value, t.ValueOffset, t.Count, decay);
+    }
+
     /// <summary>Waits for queued work (a no-op on the CPU).</summary>
     public virtual void Synchronize() { }
 }

@@ -55,6 +55,23 @@ public readonly record struct GroupNormDims(int Batch, int Nodes, int Channels, 
 /// <param name="Decay">Decoupled decay: the parameter is scaled by 1 - Decay before the step (lr wd for AdamW, 0 for Adam).</param>
 public readonly record struct AdamCoefficients(double Beta1, double Beta2, double Eps, double StepSize, double InvSqrtBc2, double L2, double Decay);
 
+/// <summary>One parameter of <see cref="Backend.AdamSteps"/>: the arguments of one <see cref="Backend.AdamStep"/>.</summary>
+/// <param name="Param">The parameter, updated in place from <paramref name="ParamOffset"/>.</param>
+/// <param name="ParamOffset">First element of the parameter.</param>
+/// <param name="Grad">The gradient, read from <paramref name="GradOffset"/>.</param>
+/// <param name="GradOffset">First element of the gradient.</param>
+/// <param name="M">The first moment, from element 0.</param>
+/// <param name="V">The second moment, from element 0.</param>
+/// <param name="Count">Elements to update.</param>
+public readonly record struct AdamTarget(IBuffer Param, int ParamOffset, IBuffer Grad, int GradOffset, IBuffer M, IBuffer V, int Count);
+
+/// <summary>One tensor of <see cref="Backend.MovingAverageSteps"/>: the arguments of one <see cref="Backend.MovingAverageStep"/>.</summary>
+/// <param name="Shadow">The average, updated in place from element 0.</param>
+/// <param name="Value">The values folded in, read from <paramref name="ValueOffset"/>.</param>
+/// <param name="ValueOffset">First element of the values.</param>
+/// <param name="Count">Elements to update.</param>
+public readonly record struct MovingAverageTarget(IBuffer Shadow, IBuffer Value, int ValueOffset, int Count);
+
 /// <summary>
 /// A CSR attention graph as contiguous I32 device buffers: row i attends to Columns[RowPointers[i] .. RowPointers[i + 1])
 /// (sorted within a row). The transposed view lists, for key node j, the edge ids ColumnEdges[ColumnPointers[j] ..

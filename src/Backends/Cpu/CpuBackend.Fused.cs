@@ -122,64 +122,52 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc />
     public override void AdamStep(in AdamCoefficients c, IBuffer param, int paramOffset, IBuffer grad, int gradOffset,
-        IBuffer m, IBuffer v, int count)
-    {
-        switch (Cast(param).Data)
-        {
-            case float[] p:
-                Adam(c, p, paramOffset, Cast(grad).As<float>(), gradOffset, Cast(m).As<float>(), Cast(v).As<float>(), count);
-                break;
-            case double[] p:
-                Adam(c, p, paramOffset, Cast(grad).As<double>(), gradOffset, Cast(m).As<double>(), Cast(v).As<double>(), count);
-                break;
-            default: throw FloatOnly("adam");
-        }
-    }
+        IBuffer m, IBuffer v, int count) =>
+        AdamSteps(c, [new AdamTarget(param, paramOffset, grad, gradOffset, m, v, count)]);
 
     /// <inheritdoc />
-    public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay)
+    public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay) =>
+        MovingAverageSteps([new MovingAverageTarget(shadow, value, valueOffset, count)], decay);
+
+    /// <summary>Every target's chunks in one parallel loop (<see cref="UpdateChunks"/>).</summary>
+    public override void AdamSteps(in AdamCoefficients c, ReadOnlySpan<AdamTarget> targets)
     {
-        switch (Cast(shadow).Data)
+        foreach (var t in targets)
+            if (Cast(t.Param).Data is not (float[] or double[])) throw FloatOnly("adam");
+        var coefficients = c;
+        UpdateChunks.Run(targets, static t => t.Count, (t, start, length) =>
         {
-            case float[] s:
-                MovingAverage(s, Cast(value).As<float>(), valueOffset, count, (float)decay, (float)(1 - decay));
-                break;
-            case double[] s:
-                MovingAverage(s, Cast(value).As<double>(), valueOffset, count, decay, 1 - decay);
-                break;
-            default: throw FloatOnly("moving_average");
-        }
+            switch (Cast(t.Param).Data)
+            {
+                case float[] p: AdamChunk(coefficients, p, t, start, length); break;
+                case double[] p: AdamChunk(coefficients, p, t, start, length); break;
+            }
+        });
     }
 
-    // The parameter updates run over parallel chunks of UpdateGrain elements when there are several: each element's
-    // arithmetic is the same in any chunk (the vector and scalar paths round alike), so the chunking changes no bits.
-    // A parameter of one chunk is updated directly, without the closure a parallel loop allocates.
-
-    /// <summary>Elements per chunk of a parameter update: tens of microseconds of work, enough to pay for a hand-off.</summary>
-    private const int UpdateGrain = 16384;
-
-    private static void Adam<T>(in AdamCoefficients c, T[] p, int pOffset, T[] g, int gOffset, T[] m, T[] v, int count)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Every target's chunks in one parallel loop (<see cref="UpdateChunks"/>).</summary>
+    public override void MovingAverageSteps(ReadOnlySpan<MovingAverageTarget> targets, double decay)
     {
-        if (count <= UpdateGrain) AdamKernel<T>.Update(p.AsSpan(pOffset, count), g.AsSpan(gOffset, count), m.AsSpan(0, count), v.AsSpan(0, count), c);
-        else AdamChunks(c, p, pOffset, g, gOffset, m, v, count);
+        foreach (var t in targets)
+            if (Cast(t.Shadow).Data is not (float[] or double[])) throw FloatOnly("moving_average");
+        UpdateChunks.Run(targets, static t => t.Count, (t, start, length) =>
+        {
+            switch (Cast(t.Shadow).Data)
+            {
+                case float[] s:
+                    MovingAverage(s.AsSpan(start, length), Cast(t.Value).As<float>().AsSpan(t.ValueOffset + start, length), (float)decay, (float)(1 - decay));
+                    break;
+                case double[] s:
+                    MovingAverage(s.AsSpan(start, length), Cast(t.Value).As<double>().AsSpan(t.ValueOffset + start, length), decay, 1 - decay);
+                    break;
+            }
+        });
     }
 
-    private static void AdamChunks<T>(AdamCoefficients c, T[] p, int pOffset, T[] g, int gOffset, T[] m, T[] v, int count)
+    private static void AdamChunk<T>(in AdamCoefficients c, T[] p, in AdamTarget t, int start, int length)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        CpuParallel.For(count, UpdateGrain, (s, e) =>
-            AdamKernel<T>.Update(p.AsSpan(pOffset + s, e - s), g.AsSpan(gOffset + s, e - s), m.AsSpan(s, e - s), v.AsSpan(s, e - s), c));
-
-    private static void MovingAverage<T>(T[] shadow, T[] value, int valueOffset, int count, T decay, T rest)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (count <= UpdateGrain) MovingAverage(shadow.AsSpan(0, count), value.AsSpan(valueOffset, count), decay, rest);
-        else MovingAverageChunks(shadow, value, valueOffset, count, decay, rest);
-    }
-
-    private static void MovingAverageChunks<T>(T[] shadow, T[] value, int valueOffset, int count, T decay, T rest)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        CpuParallel.For(count, UpdateGrain, (s, e) => MovingAverage(shadow.AsSpan(s, e - s), value.AsSpan(valueOffset + s, e - s), decay, rest));
+        AdamKernel<T>.Update(p.AsSpan(t.ParamOffset + start, length), Cast(t.Grad).As<T>().AsSpan(t.GradOffset + start, length),
+            Cast(t.M).As<T>().AsSpan(start, length), Cast(t.V).As<T>().AsSpan(start, length), c);
 
     // shadow = shadow d, then value e + shadow: two roundings of the products and one of the sum, no fused multiply-add.
     private static void MovingAverage<T>(Span<T> shadow, ReadOnlySpan<T> value, T decay, T rest)

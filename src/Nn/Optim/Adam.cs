@@ -11,6 +11,7 @@ namespace GsdmCore.Nn;
 public class Adam : Optimizer
 {
     private readonly Tensor[] _m, _v;
+    private readonly AdamTarget[] _targets;
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
@@ -40,6 +41,7 @@ public class Adam : Optimizer
         Eps = eps;
         WeightDecay = weightDecay;
         Decoupled = decoupled;
+        _targets = new AdamTarget[Parameters.Count];
         using (TensorScope.Suspend())
         {
             _m = Parameters.Select(p => TensorScope.Persist(Tensor.Zeros(p.Shape, p.DType, p.Device))).ToArray();
@@ -57,13 +59,24 @@ public class Adam : Optimizer
             Decoupled ? 0 : WeightDecay, Decoupled ? LearningRate * WeightDecay : 0);
         using (GradMode.Disable())
         {
+            // One call per run of parameters on the same backend, so that it can update them all together.
+            int pending = 0;
+            Backend? backend = null;
             for (int i = 0; i < Parameters.Count; i++)
             {
                 var p = Parameters[i];
                 if (p.Grad == null) continue;
                 var g = ParameterMemory.Grad(p, "adam");
-                p.Buffer.Backend.AdamStep(c, p.Buffer, p.Layout.Offset, g.Buffer, g.Layout.Offset, _m[i].Buffer, _v[i].Buffer, p.Count);
+                if (backend != null && backend != p.Buffer.Backend)
+                {
+                    backend.AdamSteps(c, _targets.AsSpan(0, pending));
+                    pending = 0;
+                }
+                backend = p.Buffer.Backend;
+                _targets[pending++] = new AdamTarget(p.Buffer, p.Layout.Offset, g.Buffer, g.Layout.Offset, _m[i].Buffer, _v[i].Buffer, p.Count);
             }
+            backend?.AdamSteps(c, _targets.AsSpan(0, pending));
+            Array.Clear(_targets);
         }
     }
 

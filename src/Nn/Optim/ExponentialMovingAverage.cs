@@ -11,6 +11,7 @@ public sealed class ExponentialMovingAverage
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters;
     private readonly Tensor[] _shadow;
+    private readonly MovingAverageTarget[] _targets;
 
     /// <summary>The decay rate.</summary>
     public double Decay { get; }
@@ -26,19 +27,33 @@ public sealed class ExponentialMovingAverage
         using (TensorScope.Suspend())
         using (GradMode.Disable())
             _shadow = _parameters.Select(p => TensorScope.Persist(p.Parameter.Detach().Clone())).ToArray();
+        _targets = new MovingAverageTarget[_parameters.Count];
     }
 
     /// <summary>Folds the current parameters into the average.</summary>
     public void Update()
     {
         if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; call SwapOut() before Update().");
+        // shadow = d * shadow + (1 - d) * p in one pass, each product rounded to the dtype, then the sum; one call per
+        // run of parameters on the same backend, so that it can update them all together.
         using (GradMode.Disable())
+        {
+            int pending = 0;
+            Backend? backend = null;
             for (int i = 0; i < _parameters.Count; i++)
             {
-                // shadow = d * shadow + (1 - d) * p in one pass, each product rounded to the dtype, then the sum.
                 var (p, shadow) = (ParameterMemory.Like(_parameters[i].Parameter, _shadow[i]), _shadow[i]);
-                shadow.Buffer.Backend.MovingAverageStep(shadow.Buffer, p.Buffer, p.Layout.Offset, p.Count, Decay);
+                if (backend != null && backend != shadow.Buffer.Backend)
+                {
+                    backend.MovingAverageSteps(_targets.AsSpan(0, pending), Decay);
+                    pending = 0;
+                }
+                backend = shadow.Buffer.Backend;
+                _targets[pending++] = new MovingAverageTarget(shadow.Buffer, p.Buffer, p.Layout.Offset, p.Count);
             }
+            backend?.MovingAverageSteps(_targets.AsSpan(0, pending), Decay);
+            Array.Clear(_targets);
+        }
     }
 
     /// <summary>Puts the averaged weights into the parameters (keeping the live ones aside).</summary>

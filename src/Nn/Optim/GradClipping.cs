@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using GsdmCore.Backends;
@@ -20,25 +19,18 @@ public static class GradClipping
     {
         if (maxNorm < 0) throw new ArgumentOutOfRangeException(nameof(maxNorm), "max_norm cannot be negative.");
         var withGrad = parameters.Where(p => p.Grad != null).ToList();
-        double sumSquares = 0;
+        Tensor[] grads;
         using (GradMode.Disable())
-            foreach (var p in withGrad)
-            {
-                var g = ParameterMemory.Grad(p, "clip_grad_norm");
-                if (g.Device == Device.Cpu) sumSquares += CpuSumOfSquares(g);
-                else sumSquares += g.To(DType.F64).Square().Sum().Item();
-            }
-        double norm = Math.Sqrt(sumSquares);
+            grads = withGrad.Select(p => ParameterMemory.Grad(p, "clip_grad_norm")).ToArray();
+        double norm = Math.Sqrt(SumOfSquares(grads));
         if (norm > maxNorm)
         {
             double scale = maxNorm / (norm + 1e-6);
+            // New tensors, never in place: one gradient tensor may be the .Grad of several parameters.
+            var scaled = CpuScaled(grads, scale);
             using (GradMode.Disable())
-                foreach (var p in withGrad)
-                {
-                    var g = ParameterMemory.Grad(p, "clip_grad_norm");
-                    // A new tensor, never in place: one gradient tensor may be the .Grad of several parameters.
-                    p.Grad = g.Device == Device.Cpu && g.DType == DType.F32 ? CpuScaled(g, scale) : (g.To(DType.F64) * scale).To(p.DType);
-                }
+                for (int i = 0; i < grads.Length; i++)
+                    withGrad[i].Grad = scaled[i] ?? (grads[i].To(DType.F64) * scale).To(withGrad[i].DType);
         }
         return norm;
     }
@@ -47,27 +39,31 @@ public static class GradClipping
     private const int Chunk = 16384;
 
     /// <summary>
-    /// Sum of squares of a contiguous CPU gradient, accumulated in double (float lanes widened): chunks of
-    /// <see cref="Chunk"/> elements in parallel, their sums added in chunk order, so the result does not depend on the
-    /// thread count.
+    /// Sum of squares of all gradients, in float64. The chunks of <see cref="Chunk"/> elements of all host gradients
+    /// run in one parallel loop (most gradients are one chunk or less); each gradient's chunk sums are added in chunk
+    /// order, then the gradients in order, so the result does not depend on the thread count. Device gradients are
+    /// reduced on their device.
     /// </summary>
-    private static double CpuSumOfSquares(Tensor g)
+    private static double SumOfSquares(Tensor[] grads)
     {
-        int chunks = (g.Count + Chunk - 1) / Chunk;
-        return chunks <= 1 ? ChunkSumOfSquares(g, 0, g.Count) : ChunkedSumOfSquares(g, chunks);
-    }
-
-    private static double ChunkedSumOfSquares(Tensor g, int chunks)
-    {
-        var sums = ArrayPool<double>.Shared.Rent(chunks);
-        CpuParallel.For(chunks, 1, (first, end) =>
-        {
-            for (int c = first; c < end; c++) sums[c] = ChunkSumOfSquares(g, c * Chunk, Math.Min(g.Count, (c + 1) * Chunk));
-        });
-        double total = 0;
-        for (int c = 0; c < chunks; c++) total += sums[c];
-        ArrayPool<double>.Shared.Return(sums);
-        return total;
+        var counts = grads.Select(g => g.Device == Device.Cpu ? g.Count : 0).ToArray();
+        var chunkSums = new double[counts.Sum(n => (n + Chunk - 1) / Chunk)];
+        CpuParallel.ForChunks(counts, Chunk, c => chunkSums[c.Index] = ChunkSumOfSquares(grads[c.Target], c.Start, c.Start + c.Length));
+        double sum = 0;
+        int k = 0;
+        using (GradMode.Disable())
+            for (int i = 0; i < grads.Length; i++)
+            {
+                if (grads[i].Device != Device.Cpu)
+                {
+                    sum += grads[i].To(DType.F64).Square().Sum().Item();
+                    continue;
+                }
+                double total = 0;
+                for (int end = k + (counts[i] + Chunk - 1) / Chunk; k < end; k++) total += chunkSums[k];
+                sum += total;
+            }
+        return sum;
     }
 
     private static double ChunkSumOfSquares(Tensor g, int start, int end)
@@ -90,18 +86,28 @@ public static class GradClipping
     /// (float)(g * scale) computed in double, as the composed To(F64) * scale To(F32) would, in one pass (over parallel
     /// chunks when there are several).
     /// </summary>
-    private static Tensor CpuScaled(Tensor g, double scale)
+    /// <summary>
+    /// The host F32 gradients times <paramref name="scale"/> (each element in float64, rounded to float), as new
+    /// tensors, all chunks in one parallel loop; null for the others, which the caller scales with tensor ops.
+    /// </summary>
+    private static Tensor?[] CpuScaled(Tensor[] grads, double scale)
     {
-        var source = ((CpuBuffer)g.Buffer).As<float>().AsMemory(g.Layout.Offset, g.Count);
-        var result = Tensor.Empty(g.Shape, DType.F32, Device.Cpu);
-        var target = ((CpuBuffer)result.Buffer).As<float>().AsMemory(0, g.Count);
-        if (g.Count <= Chunk) Scale(source.Span, target.Span, scale);
-        else ScaleChunks(source, target, scale);
-        return result;
+        var scaled = new Tensor?[grads.Length];
+        var counts = new int[grads.Length];
+        for (int i = 0; i < grads.Length; i++)
+        {
+            if (grads[i].Device != Device.Cpu || grads[i].DType != DType.F32) continue;
+            scaled[i] = Tensor.Empty(grads[i].Shape, DType.F32, Device.Cpu);
+            counts[i] = grads[i].Count;
+        }
+        CpuParallel.ForChunks(counts, Chunk, c =>
+        {
+            var g = grads[c.Target];
+            var source = ((CpuBuffer)g.Buffer).As<float>().AsSpan(g.Layout.Offset + c.Start, c.Length);
+            Scale(source, ((CpuBuffer)scaled[c.Target]!.Buffer).As<float>().AsSpan(c.Start, c.Length), scale);
+        });
+        return scaled;
     }
-
-    private static void ScaleChunks(ReadOnlyMemory<float> source, Memory<float> target, double scale) =>
-        CpuParallel.For(source.Length, Chunk, (start, end) => Scale(source.Span[start..end], target.Span[start..end], scale));
 
     private static void Scale(ReadOnlySpan<float> x, Span<float> y, double scale)
     {

@@ -22,6 +22,7 @@ public static class ContractCases
             .Concat(IndexCases.All())
             .Concat(FusedCases.All())
             .Concat(DenseAttentionCases.All())
+            .Concat(LongRunCases.All())
             .ToArray();
 
     public static ContractCase Get(string name) => All.First(c => c.Name == name);

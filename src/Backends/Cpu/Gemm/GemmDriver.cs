@@ -35,7 +35,7 @@ internal static unsafe class GemmDriver
         else if (blocking.MBlocks > 1 && (problem.Batch == 1 || problem.StrideB == 0))
         {
             shared = PackBuffer<T>.RentShared();
-            sharedB = PackAllB<T, TKernel>(problem, blocking, shared);
+            sharedB = PackAllB<T, TKernel>(problem, blocking, shared, maxThreads);
         }
         try
         {
@@ -97,31 +97,67 @@ internal static unsafe class GemmDriver
     /// <summary>Elements of one shared (column block, K block) region of packed B: the largest block's panels.</summary>
     private static nint SharedSlot(in GemmBlocking bl, int nr) => RoundTo16((nint)((bl.Nc + nr - 1) / nr) * nr * bl.Kc);
 
-    /// <summary>Packs every (column block, K block) of B (batch entry 0) into its slot, column block major.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T* PackAllB<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, PackBuffer<T> buffer)
+    /// <summary>
+    /// Packs every (column block, K block) of B (batch entry 0) into its slot, column block major. The panels are
+    /// packed in parallel when there are enough of them: done by the calling thread alone, this packing (a transposed
+    /// 128 x 128 weight in every forward linear layer) left the other cores idle before each product.
+    /// </summary>
+    private static T* PackAllB<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, PackBuffer<T> buffer, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
-        int nr = TKernel.NR;
-        int kBlocks = (pr.K + bl.Kc - 1) / bl.Kc;
-        nint slot = SharedSlot(bl, nr);
-        T* packed = buffer.Ensure(slot * bl.NBlocks * kBlocks);
-        nint ldb = pr.Ldb;
-        for (int jBlock = 0; jBlock < bl.NBlocks; jBlock++)
+        var job = new SharedPanels<T>(pr, bl, TKernel.NR);
+        T* packed = buffer.Ensure(job.Slot * bl.NBlocks * job.KBlocks);
+        int panels = job.Count;
+        if (maxThreads == 1 || panels < 2 || (long)pr.N * pr.K < ParallelPackElements)
         {
-            int j0 = jBlock * bl.Nc;
-            int ncur = Math.Min(bl.Nc, pr.N - j0);
-            for (int kb = 0; kb < kBlocks; kb++)
-            {
-                int p0 = kb * bl.Kc;
-                int kc = Math.Min(bl.Kc, pr.K - p0);
-                T* srcB = pr.TransB ? pr.B + j0 * ldb + p0 : pr.B + p0 * ldb + j0;
-                PanelPacker.Pack(srcB, pr.TransB ? ldb : 1, pr.TransB ? 1 : ldb, ncur, kc, nr, packed + (jBlock * kBlocks + kb) * slot);
-            }
+            for (int panel = 0; panel < panels; panel++) job.Pack(panel, packed);
+            return packed;
         }
 
+        nint at = (nint)packed;
+        CpuWorkers.Run(panels, maxThreads, panel => job.Pack(panel, (T*)at));
         return packed;
+    }
+
+    /// <summary>Elements of B from which <see cref="PackAllB{T, TKernel}"/> packs panels in parallel.</summary>
+    private const long ParallelPackElements = 8192;
+
+    /// <summary>The panels of a shared packed B, numbered column block major, then K block, then panel.</summary>
+    private readonly struct SharedPanels<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly nint _b, _ldb;
+        private readonly bool _transB;
+        private readonly int _n, _k, _nc, _kc, _nr, _panelsPerBlock;
+
+        /// <summary>K blocks per column block.</summary>
+        public int KBlocks { get; }
+        /// <summary>Elements of one (column block, K block) region.</summary>
+        public nint Slot { get; }
+        /// <summary>Panels in all.</summary>
+        public int Count { get; }
+
+        public SharedPanels(in GemmProblem<T> pr, in GemmBlocking bl, int nr)
+        {
+            (_b, _ldb, _transB, _n, _k, _nc, _kc, _nr) = ((nint)pr.B, pr.Ldb, pr.TransB, pr.N, pr.K, bl.Nc, bl.Kc, nr);
+            _panelsPerBlock = (bl.Nc + nr - 1) / nr;
+            KBlocks = (pr.K + bl.Kc - 1) / bl.Kc;
+            Slot = SharedSlot(bl, nr);
+            Count = bl.NBlocks * KBlocks * _panelsPerBlock;
+        }
+
+        /// <summary>Packs panel <paramref name="index"/> into its place in <paramref name="packed"/>; a panel past a short last block is skipped.</summary>
+        public void Pack(int index, T* packed)
+        {
+            int q = index % _panelsPerBlock, region = index / _panelsPerBlock;
+            int jBlock = region / KBlocks, kb = region - jBlock * KBlocks;
+            int j0 = jBlock * _nc + q * _nr, p0 = kb * _kc;
+            int lines = Math.Min(Math.Min(_nc - q * _nr, _n - j0), _nr);
+            if (lines <= 0) return;
+            int kc = Math.Min(_kc, _k - p0);
+            T* srcB = (T*)_b + (_transB ? j0 * _ldb + p0 : p0 * _ldb + j0);
+            PanelPacker.Pack(srcB, _transB ? _ldb : 1, _transB ? 1 : _ldb, lines, kc, _nr, packed + region * Slot + (nint)q * _nr * kc);
+        }
     }
 
     // This method, the packer, the kernels and the tile write-back are compiled fully optimised on first

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -13,16 +15,10 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
         int count = al.Count;
         if (count == 0) return; // an empty view's offset may lie past its buffer
         bool ca = al.IsContiguous, cb = bl.IsContiguous;
-        if (ca && (cb || IsScalar(bl)))
+        if ((ca && (cb || IsScalar(bl))) || (cb && IsScalar(al)))
         {
-            var left = new ReadOnlySpan<T>(a, al.Offset, count);
-            if (cb) Spans(op, left, new ReadOnlySpan<T>(b, bl.Offset, count), new Span<T>(y, 0, count));
-            else RightScalar(op, left, b[bl.Offset], new Span<T>(y, 0, count));
-            return;
-        }
-        if (cb && IsScalar(al))
-        {
-            LeftScalar(op, a[al.Offset], new ReadOnlySpan<T>(b, bl.Offset, count), new Span<T>(y, 0, count));
+            if (ElementwiseDriver.IsLong(count)) ContiguousInSegments(op, a, al, b, bl, y, count);
+            else Contiguous(op, a, al, b, bl, y, 0, count);
             return;
         }
         var plan = new StridedPlan(al.Shape, al, bl, Layout.Contiguous(al.Shape));
@@ -41,6 +37,20 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
         });
     }
 
+    /// <summary>
+    /// Elements [from, from + n) of an op whose operands are each contiguous or a broadcast scalar (not both scalars).
+    /// </summary>
+    private static void Contiguous(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y, int from, int n)
+    {
+        var dst = new Span<T>(y, from, n);
+        if (!al.IsContiguous) LeftScalar(op, a[al.Offset], new ReadOnlySpan<T>(b, bl.Offset + from, n), dst);
+        else if (!bl.IsContiguous) RightScalar(op, new ReadOnlySpan<T>(a, al.Offset + from, n), b[bl.Offset], dst);
+        else Spans(op, new ReadOnlySpan<T>(a, al.Offset + from, n), new ReadOnlySpan<T>(b, bl.Offset + from, n), dst);
+    }
+
+    private static void ContiguousInSegments(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y, int count) =>
+        ElementwiseDriver.ForSegments(count, (from, n) => Contiguous(op, a, al, b, bl, y, from, n));
+
     public static void Where(T[] c, Layout cl, T[] a, Layout al, T[] b, Layout bl, T[] y)
     {
         var plan = new StridedPlan(cl.Shape, cl, al, bl, Layout.Contiguous(cl.Shape));
@@ -48,9 +58,31 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
         ElementwiseDriver.ForRows(plan, (off, n) =>
         {
             int oc = off[0], oa = off[1], ob = off[2], oy = off[3];
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            if (sc == 1 && sa == 1 && sb == 1) i = SelectVectors(c.AsSpan(oc, n), a.AsSpan(oa, n), b.AsSpan(ob, n), y.AsSpan(oy, n));
+            for (; i < n; i++)
                 y[oy + i] = c[oc + i * sc] != T.Zero ? a[oa + i * sa] : b[ob + i * sb];
         });
+    }
+
+    /// <summary>
+    /// y = c != 0 ? a : b over the whole vectors of unit-stride rows (NaN counts as non-zero, -0 as zero, as in the
+    /// scalar loop); returns how many elements it did.
+    /// </summary>
+    private static int SelectVectors(ReadOnlySpan<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+    {
+        if (!Vector256.IsHardwareAccelerated) return 0;
+        int w = Vector256<T>.Count, i = 0;
+        ref T c0 = ref MemoryMarshal.GetReference(c);
+        ref T a0 = ref MemoryMarshal.GetReference(a);
+        ref T b0 = ref MemoryMarshal.GetReference(b);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        for (; i + w <= y.Length; i += w)
+        {
+            var zero = Vector256.Equals(Vector256.LoadUnsafe(ref c0, (nuint)i), Vector256<T>.Zero);
+            Vector256.ConditionalSelect(zero, Vector256.LoadUnsafe(ref b0, (nuint)i), Vector256.LoadUnsafe(ref a0, (nuint)i)).StoreUnsafe(ref y0, (nuint)i);
+        }
+        return i;
     }
 
     /// <summary>Every element is the one at the offset (all strides 0), and there is at least one.</summary>

@@ -35,13 +35,14 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
         int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead - 1));
         var (shape, strides) = MergedReducedAxes(xl, lead);
         int positions = Layout.ShapeCount(shape);
-        int blocksPerRow = (inner + Block - 1) / Block;
-        CpuParallel.For(outer * blocksPerRow, CpuParallel.Grain(Math.Min(Block, inner) * Math.Max(positions, 1)), (start, end) =>
+        int block = BlockWidth(inner, outer);
+        int blocksPerRow = (inner + block - 1) / block;
+        CpuParallel.For(outer * blocksPerRow, CpuParallel.Grain(Math.Min(block, inner) * Math.Max(positions, 1)), (start, end) =>
         {
             for (int item = start; item < end; item++)
             {
-                int o = item / blocksPerRow, from = (item - o * blocksPerRow) * Block;
-                int length = Math.Min(Block, inner - from);
+                int o = item / blocksPerRow, from = (item - o * blocksPerRow) * block;
+                int length = Math.Min(block, inner - from);
                 int offset = OuterIndex.Offset(xl, lead - 1, o) + from;
                 var walk = new Walk(shape, strides, offset, positions);
                 int c = 0;
@@ -60,6 +61,19 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Columns per work item: up to <see cref="Block"/>, but narrower when a few outputs would otherwise leave
+    /// threads idle (a bias gradient: one run of 128 columns over 2592 rows), down to four vectors. Each column is
+    /// summed on its own in the same order whatever the width, so the width never changes a result.
+    /// </summary>
+    private static int BlockWidth(int inner, int outer)
+    {
+        int quad = 4 * Vector256<T>.Count, wanted = 2 * CpuParallel.MaxThreads;
+        if (outer >= wanted) return Block;
+        int width = (inner * outer + wanted - 1) / wanted;
+        return Math.Clamp((width + quad - 1) / quad * quad, quad, Block);
     }
 
     /// <summary>Sums 4 vectors' worth of columns over every reduced position, in registers.</summary>

@@ -12,8 +12,9 @@ internal static class CopyKernels
         if (sameType && sl.IsContiguous && dl.IsContiguous)
         {
             if (sl.Count == 0) return; // an empty view's offset may lie past its buffer
-            // One row (one chunk) of the plan below.
-            Array.Copy(src, sl.Offset, dst, dl.Offset, sl.Count);
+            // One row of the plan below.
+            if (ElementwiseDriver.IsLong(sl.Count)) CopyInSegments(src, sl.Offset, dst, dl.Offset, sl.Count);
+            else Array.Copy(src, sl.Offset, dst, dl.Offset, sl.Count);
             return;
         }
         var plan = new StridedPlan(sl.Shape, sl, dl);
@@ -35,7 +36,8 @@ internal static class CopyKernels
         if (dl.IsContiguous)
         {
             if (dl.Count == 0) return; // an empty view's offset may lie past its buffer
-            dst.AsSpan(dl.Offset, dl.Count).Fill(value);
+            if (ElementwiseDriver.IsLong(dl.Count)) FillInSegments(dst, dl.Offset, dl.Count, value);
+            else dst.AsSpan(dl.Offset, dl.Count).Fill(value);
             return;
         }
         var plan = new StridedPlan(dl.Shape, dl);
@@ -46,6 +48,12 @@ internal static class CopyKernels
             for (int i = 0; i < n; i++) dst[off[0] + i * stride] = value;
         });
     }
+
+    private static void CopyInSegments<TS, TD>(TS[] src, int srcOffset, TD[] dst, int dstOffset, int count) =>
+        ElementwiseDriver.ForSegments(count, (from, n) => Array.Copy(src, srcOffset + from, dst, dstOffset + from, n));
+
+    private static void FillInSegments<T>(T[] dst, int offset, int count, T value) =>
+        ElementwiseDriver.ForSegments(count, (from, n) => dst.AsSpan(offset + from, n).Fill(value));
 
     public static void Arange<T>(T[] dst, int count, double start, double step) where T : unmanaged, INumberBase<T>
     {

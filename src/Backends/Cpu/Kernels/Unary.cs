@@ -12,7 +12,8 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
         if (xl.IsContiguous)
         {
             if (xl.Count == 0) return; // an empty view's offset may lie past its buffer
-            Apply(op, new ReadOnlySpan<T>(x, xl.Offset, xl.Count), new Span<T>(y, 0, xl.Count));
+            if (ElementwiseDriver.IsLong(xl.Count)) ApplyInSegments(op, x, xl.Offset, y, xl.Count);
+            else Apply(op, new ReadOnlySpan<T>(x, xl.Offset, xl.Count), new Span<T>(y, 0, xl.Count));
             return;
         }
         var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
@@ -40,6 +41,9 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
             if (scratch != null) ElementwiseDriver.Return(scratch);
         });
     }
+
+    private static void ApplyInSegments(UnaryOp op, T[] x, int offset, T[] y, int count) =>
+        ElementwiseDriver.ForSegments(count, (from, n) => Apply(op, new ReadOnlySpan<T>(x, offset + from, n), new Span<T>(y, from, n)));
 
     private static void Apply(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
     {
