@@ -46,6 +46,8 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
                 int offset = OuterIndex.Offset(xl, lead - 1, o) + from;
                 var walk = new Walk(shape, strides, offset, positions);
                 int c = 0;
+                if (shape.Length == 1 && Vector512.IsHardwareAccelerated)
+                    c = SumStridedRows(x, offset, strides[0], positions, length, ref y[o * inner + from]);
                 if (Vector256.IsHardwareAccelerated)
                 {
                     for (; c + 4 * Vector256<T>.Count <= length; c += 4 * Vector256<T>.Count)
@@ -70,10 +72,45 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     private static int BlockWidth(int inner, int outer)
     {
-        int quad = 4 * Vector256<T>.Count, wanted = 2 * CpuParallel.MaxThreads;
+        int quad = 4 * (Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count), wanted = 2 * CpuParallel.MaxThreads;
         if (outer >= wanted) return Block;
         int width = (inner * outer + wanted - 1) / wanted;
         return Math.Clamp((width + quad - 1) / quad * quad, quad, Block);
+    }
+
+    /// <summary>
+    /// The whole 512-bit vectors of columns [0, length) over rows that lie <paramref name="step"/> apart (one merged
+    /// reduced axis, the usual case): a tight loop of four, then one accumulator per pass over the rows, each
+    /// column's rows added in order as the general walk does. Returns the columns done.
+    /// </summary>
+    private static int SumStridedRows(T[] x, int offset, int step, int rows, int length, ref T y)
+    {
+        int w = Vector512<T>.Count, c = 0;
+        ref T x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), offset);
+        for (; c + 4 * w <= length; c += 4 * w)
+        {
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            ref T row = ref Unsafe.Add(ref x0, c);
+            for (int i = 0; i < rows; i++, row = ref Unsafe.Add(ref row, step))
+            {
+                a0 += Vector512.LoadUnsafe(ref row);
+                a1 += Vector512.LoadUnsafe(ref row, (nuint)w);
+                a2 += Vector512.LoadUnsafe(ref row, (nuint)(2 * w));
+                a3 += Vector512.LoadUnsafe(ref row, (nuint)(3 * w));
+            }
+            a0.StoreUnsafe(ref y, (nuint)c);
+            a1.StoreUnsafe(ref y, (nuint)(c + w));
+            a2.StoreUnsafe(ref y, (nuint)(c + 2 * w));
+            a3.StoreUnsafe(ref y, (nuint)(c + 3 * w));
+        }
+        for (; c + w <= length; c += w)
+        {
+            var a = Vector512<T>.Zero;
+            ref T row = ref Unsafe.Add(ref x0, c);
+            for (int i = 0; i < rows; i++, row = ref Unsafe.Add(ref row, step)) a += Vector512.LoadUnsafe(ref row);
+            a.StoreUnsafe(ref y, (nuint)c);
+        }
+        return c;
     }
 
     /// <summary>Sums 4 vectors' worth of columns over every reduced position, in registers.</summary>
