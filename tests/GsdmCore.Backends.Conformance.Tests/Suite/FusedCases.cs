@@ -179,6 +179,8 @@ public static class FusedCases
         }
         cases.Add((2, 9, 40, 5)); // channels beyond whole blocks of vectors: the CPU kernel's scalar tails
         cases.Add((2, 7, 136, 8));
+        cases.Add((4, 20, 128, 32)); // the denoiser's shape: whole register blocks of channels, with and without SiLU
+        cases.Add((3, 20, 128, 32));
         cases.Add((3, 50, 32, 8));
         int trial = 0;
         foreach (var (b, m, c, g) in cases)
