@@ -19,7 +19,7 @@ internal static class ProfiledBackward
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
-            if (!grads.Take(t, out var g, out bool owned)) continue;
+            if (!grads.Take(t, out var g, out bool owned, out bool exclusive)) continue;
             long start = Stopwatch.GetTimestamp();
             if (t.Node == null)
             {
@@ -36,7 +36,7 @@ internal static class ProfiledBackward
                 var input = t.Node.Inputs[k];
                 var ig = inputGrads[k];
                 if (ig == null || !input.RequiresGrad) continue;
-                grads.Add(input, inputGrads, k, mark);
+                grads.Add(input, inputGrads, k, mark, exclusive ? g : null);
             }
             Charge(ms, "bwd fan-out accumulate", start);
         }

@@ -65,7 +65,7 @@ public static class BackwardExtensions
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 var t = order[i];
-                if (!grads.Take(t, out var g, out bool owned)) continue;
+                if (!grads.Take(t, out var g, out bool owned, out bool exclusive)) continue;
                 if (t.Node == null)
                 {
                     PendingGradients.AddToLeaf(t, g, owned);
@@ -79,7 +79,7 @@ public static class BackwardExtensions
                     var ig = inputGrads[k];
                     if (ig == null || !input.RequiresGrad) continue;
                     CheckShape(t.Node, k, ig, input);
-                    grads.Add(input, inputGrads, k, mark);
+                    grads.Add(input, inputGrads, k, mark, exclusive ? g : null);
                 }
             }
         }

@@ -70,6 +70,69 @@ public class InPlaceAccumulationTests
     }
 
     [Fact]
+    public void A_weight_read_through_two_transposes_sums_its_gradients_in_place_correctly()
+    {
+        // y = x W^T twice: each product's rule makes the weight gradient as a transposed view of new memory, and each
+        // transpose's rule turns it back into the weight's layout. The first becomes the weight's pending gradient
+        // (owned: no other tensor views that memory), the second is summed into it, then a third term from W * 3.
+        var w = Tensor.FromArray(new[] { 1.0, 2.0, -1.0, 0.5, 3.0, -2.0 }).Reshape(3, 2).RequireGrad();
+        var x1 = Tensor.FromArray(new[] { 1.0, -1.0, 2.0, 0.5 }).Reshape(2, 2);
+        var x2 = Tensor.FromArray(new[] { 0.25, 4.0, -3.0, 1.0 }).Reshape(2, 2);
+        (x1.Matmul(w.MT).Sum() + x2.Matmul(w.MT).Sum() + (w * 3.0).Sum()).Backward();
+        // d/dW of sum(x W^T) is the column sums of x for every row of W.
+        double c0 = 1 + 2 + 0.25 - 3, c1 = -1 + 0.5 + 4 + 1;
+        Equal([c0 + 3, c1 + 3, c0 + 3, c1 + 3, c0 + 3, c1 + 3], w.Grad!.Reshape(6));
+    }
+
+    /// <summary>y = a^T + b^T for square a and b, whose rule returns two transposed views of one upstream gradient.</summary>
+    private sealed class TwoViewsOfUpstream : ICustomGrad
+    {
+        public Tensor?[] Backward(GradNode node, Tensor gradOutput) => [gradOutput.MT, gradOutput.MT];
+    }
+
+    [Fact]
+    public void Two_views_of_an_owned_upstream_gradient_are_summed_into_by_neither()
+    {
+        // The upstream gradient is new memory that only the walk sees, but the rule passes it to both inputs: a second
+        // term for a, summed into its view in place, would also land in b's.
+        var a = Tensor.FromArray(new[] { 1.0, 2.0, 3.0, 4.0 }).Reshape(2, 2).RequireGrad();
+        var b = Tensor.FromArray(new[] { 5.0, 6.0, 7.0, 8.0 }).Reshape(2, 2).RequireGrad();
+        Tensor y;
+        using (GradMode.Disable()) y = a.MT + b.MT;
+        y = y.RecordCustom(new TwoViewsOfUpstream(), a, b);
+        var w = Tensor.FromArray(new[] { 1.0, -1.0, 2.0, 0.5 }).Reshape(2, 2);
+        ((y * w).Sum() + (a * 2.0).Sum() + (b * 3.0).Sum()).Backward();
+        Equal([3, 4, 1, 2.5], a.Grad!.Reshape(4));
+        Equal([4, 5, 2, 3.5], b.Grad!.Reshape(4));
+    }
+
+    [Fact]
+    public void A_seed_passed_on_through_a_transpose_is_not_adopted_by_the_leaf()
+    {
+        // The caller's seed is not the walk's memory: the transpose's view of it must be copied into x.Grad, and a
+        // second term for x summed into new memory, or the seed would change under the caller.
+        var x = Tensor.FromArray(new[] { 1.0, 2.0, 3.0, 4.0 }).Reshape(2, 2).RequireGrad();
+        var seed = Tensor.FromArray(new[] { 1.0, 2.0, 3.0, 4.0 }).Reshape(2, 2);
+        var y = x.MT;
+        y.Backward(seed);
+        Assert.False(ReferenceEquals(x.Grad!.Buffer, seed.Buffer));
+        x.Grad!.CopyFrom(Tensor.Zeros([2, 2], DType.F64));
+        Equal([1, 2, 3, 4], seed.Reshape(4));
+    }
+
+    [Fact]
+    public void A_leaf_gradient_that_arrives_as_a_transposed_view_is_stored_contiguous()
+    {
+        // d/dx of sum(x^T * w) is w^T: the transpose's rule passes on a transposed view of new memory. The walk may
+        // not adopt it as it is: a leaf's gradient is a contiguous tensor, as the optimisers read it.
+        var x = Tensor.FromArray(new[] { 1.0, 2.0, 3.0, 4.0, 5.0, 6.0 }).Reshape(2, 3).RequireGrad();
+        var w = Tensor.FromArray(new[] { 1.0, -1.0, 2.0, 0.5, 3.0, -2.0 }).Reshape(3, 2);
+        (x.MT * w).Sum().Backward();
+        Assert.True(x.Grad!.IsContiguous);
+        Equal([1, 2, 3, -1, 0.5, -2], x.Grad.Reshape(6));
+    }
+
+    [Fact]
     public void Leaves_fed_one_shared_gradient_get_gradients_of_their_own()
     {
         var a = Leaf(1.0, 2.0, 3.0);
