@@ -51,6 +51,26 @@ public class OptimTests
     }
 
     [Fact]
+    public void A_step_that_fails_on_one_gradient_updates_nothing_and_the_next_step_is_whole()
+    {
+        // All parameters are updated in one backend call: a gradient of the wrong shape fails the step before it,
+        // and nothing of the failed step may be left for the next one (p would then be updated twice, q once).
+        var p = Param(1);
+        var q = Param(1);
+        var adam = new Adam([p, q], learningRate: 0.1);
+        p.Grad = Tensor.FromArray(new[] { 0.5 });
+        q.Grad = Tensor.FromArray(new[] { 0.5, 0.5 });
+        var e = Assert.Throws<TensorShapeException>(() => adam.Step());
+        Assert.Contains("adam", e.Message);
+        Assert.Equal(1.0, p.Item());
+        Assert.Equal(1.0, q.Item());
+        q.Grad = Tensor.FromArray(new[] { 0.5 });
+        adam.Step();
+        Assert.NotEqual(1.0, p.Item());
+        Assert.Equal(p.Item(), q.Item());
+    }
+
+    [Fact]
     public void Adam_in_float32_matches_float64_and_skips_parameters_without_gradients()
     {
         var p32 = Tensor.FromArray(Enumerable.Range(0, 37).Select(i => (float)Math.Sin(i)).ToArray()).RequireGrad();

@@ -11,7 +11,8 @@ namespace GsdmCore.Nn;
 public class Adam : Optimizer
 {
     private readonly Tensor[] _m, _v;
-    private readonly AdamTarget[] _targets;
+    private readonly BackendBatch<AdamTarget> _batch;
+    private AdamCoefficients _coefficients;
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
@@ -41,7 +42,7 @@ public class Adam : Optimizer
         Eps = eps;
         WeightDecay = weightDecay;
         Decoupled = decoupled;
-        _targets = new AdamTarget[Parameters.Count];
+        _batch = new BackendBatch<AdamTarget>(Parameters.Count, (backend, targets) => backend.AdamSteps(_coefficients, targets));
         using (TensorScope.Suspend())
         {
             _m = Parameters.Select(p => TensorScope.Persist(Tensor.Zeros(p.Shape, p.DType, p.Device))).ToArray();
@@ -55,28 +56,26 @@ public class Adam : Optimizer
         StepCount++;
         double bc1 = 1 - Math.Pow(Beta1, StepCount);
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
-        var c = new AdamCoefficients(Beta1, Beta2, Eps, LearningRate / bc1, 1 / Math.Sqrt(bc2),
+        _coefficients = new AdamCoefficients(Beta1, Beta2, Eps, LearningRate / bc1, 1 / Math.Sqrt(bc2),
             Decoupled ? 0 : WeightDecay, Decoupled ? LearningRate * WeightDecay : 0);
         using (GradMode.Disable())
         {
-            // One call per run of parameters on the same backend, so that it can update them all together.
-            int pending = 0;
-            Backend? backend = null;
-            for (int i = 0; i < Parameters.Count; i++)
+            try
             {
-                var p = Parameters[i];
-                if (p.Grad == null) continue;
-                var g = ParameterMemory.Grad(p, "adam");
-                if (backend != null && backend != p.Buffer.Backend)
+                for (int i = 0; i < Parameters.Count; i++)
                 {
-                    backend.AdamSteps(c, _targets.AsSpan(0, pending));
-                    pending = 0;
+                    var p = Parameters[i];
+                    if (p.Grad == null) continue;
+                    var g = ParameterMemory.Grad(p, "adam");
+                    _batch.Add(p.Buffer.Backend, new AdamTarget(p.Buffer, p.Layout.Offset, g.Buffer, g.Layout.Offset, _m[i].Buffer, _v[i].Buffer, p.Count));
                 }
-                backend = p.Buffer.Backend;
-                _targets[pending++] = new AdamTarget(p.Buffer, p.Layout.Offset, g.Buffer, g.Layout.Offset, _m[i].Buffer, _v[i].Buffer, p.Count);
             }
-            backend?.AdamSteps(c, _targets.AsSpan(0, pending));
-            Array.Clear(_targets);
+            catch
+            {
+                _batch.Discard();
+                throw;
+            }
+            _batch.Complete();
         }
     }
 

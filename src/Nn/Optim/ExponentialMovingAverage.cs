@@ -11,7 +11,7 @@ public sealed class ExponentialMovingAverage
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters;
     private readonly Tensor[] _shadow;
-    private readonly MovingAverageTarget[] _targets;
+    private readonly BackendBatch<MovingAverageTarget> _batch;
 
     /// <summary>The decay rate.</summary>
     public double Decay { get; }
@@ -27,32 +27,30 @@ public sealed class ExponentialMovingAverage
         using (TensorScope.Suspend())
         using (GradMode.Disable())
             _shadow = _parameters.Select(p => TensorScope.Persist(p.Parameter.Detach().Clone())).ToArray();
-        _targets = new MovingAverageTarget[_parameters.Count];
+        _batch = new BackendBatch<MovingAverageTarget>(_parameters.Count, (backend, targets) => backend.MovingAverageSteps(targets, Decay));
     }
 
     /// <summary>Folds the current parameters into the average.</summary>
     public void Update()
     {
         if (IsSwappedIn) throw new InvalidOperationException("the EMA weights are swapped in; call SwapOut() before Update().");
-        // shadow = d * shadow + (1 - d) * p in one pass, each product rounded to the dtype, then the sum; one call per
-        // run of parameters on the same backend, so that it can update them all together.
+        // shadow = d * shadow + (1 - d) * p in one pass, each product rounded to the dtype, then the sum.
         using (GradMode.Disable())
         {
-            int pending = 0;
-            Backend? backend = null;
-            for (int i = 0; i < _parameters.Count; i++)
+            try
             {
-                var (p, shadow) = (ParameterMemory.Like(_parameters[i].Parameter, _shadow[i]), _shadow[i]);
-                if (backend != null && backend != shadow.Buffer.Backend)
+                for (int i = 0; i < _parameters.Count; i++)
                 {
-                    backend.MovingAverageSteps(_targets.AsSpan(0, pending), Decay);
-                    pending = 0;
+                    var (p, shadow) = (ParameterMemory.Like(_parameters[i].Parameter, _shadow[i]), _shadow[i]);
+                    _batch.Add(shadow.Buffer.Backend, new MovingAverageTarget(shadow.Buffer, p.Buffer, p.Layout.Offset, p.Count));
                 }
-                backend = shadow.Buffer.Backend;
-                _targets[pending++] = new MovingAverageTarget(shadow.Buffer, p.Buffer, p.Layout.Offset, p.Count);
             }
-            backend?.MovingAverageSteps(_targets.AsSpan(0, pending), Decay);
-            Array.Clear(_targets);
+            catch
+            {
+                _batch.Discard();
+                throw;
+            }
+            _batch.Complete();
         }
     }
 
