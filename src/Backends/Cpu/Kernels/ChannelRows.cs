@@ -199,9 +199,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 var g = Vector512.LoadUnsafe(ref gr, (nuint)j);
                 if (silu)
                 {
-                    var z = VectorFma.Fma(xv, Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
-                    var sig = Sigmoid(z);
-                    g *= sig * (Vector512<T>.One + z * (Vector512<T>.One - sig));
+                    g = SiluGradient(xv, g, Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
                     g.StoreUnsafe(ref dr, (nuint)j);
                 }
                 var xhat = (xv - Vector512.LoadUnsafe(ref m0, (nuint)j)) * Vector512.LoadUnsafe(ref r0, (nuint)j);
@@ -302,7 +300,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         s1.StoreUnsafe(ref s, (nuint)W512);
     }
 
-    /// <summary>dy SiLU'(z) with z = x scale + shift (one rounding), as <see cref="Sums"/> forms it.</summary>
+    /// <summary>dy SiLU'(z) with z = x scale + shift (one rounding), for <see cref="Sums"/> and <see cref="SumsOfBlock"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> SiluGradient(Vector512<T> x, Vector512<T> dy, Vector512<T> scale, Vector512<T> shift)
     {
