@@ -46,6 +46,7 @@ internal static partial class SparseAttentionKernels<T>
         {
             int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            PrefetchRow(ref xi, PrefetchDistance, xStride);
             if (re - rs < half)
             {
                 ShortRowDots(ref xi, ref src, ref c0, rs, re, dst, d);

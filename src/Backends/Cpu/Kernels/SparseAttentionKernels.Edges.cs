@@ -37,6 +37,7 @@ internal static partial class SparseAttentionKernels<T>
         {
             int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T yi = ref Unsafe.Add(ref y, (nint)(i - i0) * yStride);
+            PrefetchRow(ref yi, PrefetchDistance, yStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
                 for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
@@ -107,6 +108,7 @@ internal static partial class SparseAttentionKernels<T>
         {
             int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            PrefetchRow(ref xi, PrefetchDistance, xStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
                 for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
@@ -145,6 +147,8 @@ internal static partial class SparseAttentionKernels<T>
             int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0;
             ref T yi = ref Unsafe.Add(ref y, (nint)(i - i0) * yStride);
             ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            PrefetchRow(ref xi, PrefetchDistance, xStride);
+            PrefetchRow(ref yi, PrefetchDistance, yStride);
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
                 for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)

@@ -157,6 +157,22 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         });
     }
 
+    /// <summary>
+    /// Rows ahead of the current one whose lines the row loops prefetch. The rows of q, k, v, dO and of the outputs
+    /// are one cache line each, a whole row of the [B, N, 3 H Dh] or [B, N, H Dh] tensor apart, which the hardware
+    /// prefetchers do not follow; in a training step they come from L3 or memory. Prefetching 48 rows ahead made the
+    /// Sudoku 9x9 training step 5-7% faster than no prefetch (6, 12 and 24 rows gained less).
+    /// </summary>
+    private const int PrefetchDistance = 48;
+
+    /// <summary>Asks for the cache line of the row <paramref name="rowsAhead"/> rows of <paramref name="stride"/> after <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRow(ref T row, int rowsAhead, int stride)
+    {
+        // A prefetch never faults, so the address may lie past the tensor's end.
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, (nint)rowsAhead * stride)));
+    }
+
     /// <summary>The most edges in a block of <see cref="RowBlock"/> rows.</summary>
     private static int MaxBlockEdges(int[] rowPtr, int n)
     {
@@ -184,10 +200,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         ref T row = ref src.Row(b, h, 0);
         if (src.SN == d)
             MemoryMarshal.CreateReadOnlySpan(ref row, n * d).CopyTo(MemoryMarshal.CreateSpan(ref dst, n * d));
-        else
-            for (int i = 0; i < n; i++)
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref row, (nint)i * src.SN), d)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, (nint)i * d), d));
+        else CopyRows(ref row, src.SN, ref dst, d, n, d);
         return ref dst;
     }
 
@@ -207,10 +220,33 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             StreamCopy(ref packed, ref row, n * d);
         else if (dst.SN == d)
             MemoryMarshal.CreateReadOnlySpan(ref packed, n * d).CopyTo(MemoryMarshal.CreateSpan(ref row, n * d));
-        else
+        else CopyRows(ref packed, d, ref row, dst.SN, n, d);
+    }
+
+    /// <summary>
+    /// Copies n rows of d elements between strided matrices. Rows of whole 512-bit vectors are copied with vector
+    /// loads and stores in place: a call to the general copy per row of one vector cost more than the copy.
+    /// </summary>
+    private static void CopyRows(ref T src, int srcStride, ref T dst, int dstStride, int n, int d)
+    {
+        if (Vector512.IsHardwareAccelerated && d % Vector512<T>.Count == 0)
+        {
             for (int i = 0; i < n; i++)
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref packed, (nint)i * d), d)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, (nint)i * dst.SN), d));
+            {
+                ref T from = ref Unsafe.Add(ref src, (nint)i * srcStride);
+                ref T to = ref Unsafe.Add(ref dst, (nint)i * dstStride);
+                if (i + PrefetchDistance < n)
+                {
+                    PrefetchRow(ref from, PrefetchDistance, srcStride);
+                    PrefetchRow(ref to, PrefetchDistance, dstStride);
+                }
+                for (int c = 0; c < d; c += Vector512<T>.Count) Vector512.LoadUnsafe(ref from, (nuint)c).StoreUnsafe(ref to, (nuint)c);
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, (nint)i * srcStride), d)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, (nint)i * dstStride), d));
     }
 
     /// <summary>
