@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GsdmCore.Backends.Cpu;
 
@@ -186,7 +187,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             SumsOfBlock(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), first),
                 ref silu ? ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), first) : ref Unsafe.NullRef<T>(), rows, c,
                 ref Unsafe.Add(ref m0, first), ref Unsafe.Add(ref r0, first), ref Unsafe.Add(ref a0, first), ref Unsafe.Add(ref s0, first),
-                ref Unsafe.Add(ref sc, first), ref Unsafe.Add(ref sh, first), silu);
+                ref Unsafe.Add(ref sc, first), ref Unsafe.Add(ref sh, first), silu, first == 0);
         for (int i = 0; i < rows; i++)
         {
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
@@ -242,6 +243,27 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     // next load here), which made these passes several times slower than their memory. Each channel still adds its
     // rows in order, so the results are the same.
 
+    /// <summary>
+    /// Prefetches every cache line of the row <see cref="RowsAhead"/> rows after the one at <paramref name="row"/>, so
+    /// that a first pass over one block of channels brings whole rows in: the later blocks then read them from cache.
+    /// The backward sums' first block does this: their x is a saved activation, in memory by then, read in strided
+    /// passes the hardware prefetchers do not follow (0.8% of the Sudoku 9x9 training step). The forward sums read an
+    /// input just written, and gained nothing from it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRowAhead(ref T row, int c)
+    {
+        if (!Sse.IsSupported) return;
+        ref T ahead = ref Unsafe.Add(ref row, (nint)RowsAhead * c);
+        for (int j = 0; j < c; j += LineElements) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, j)));
+    }
+
+    /// <summary>Rows ahead of the current one that <see cref="PrefetchRowAhead"/> fetches (16 measured the same as 8).</summary>
+    private const int RowsAhead = 8;
+
+    /// <summary>Elements in a 64-byte cache line.</summary>
+    private static int LineElements => 64 / Unsafe.SizeOf<T>();
+
     /// <summary>Channels per register block: four 512-bit vectors (int.MaxValue without 512-bit vectors: no blocks).</summary>
     private static int Quad => Vector512.IsHardwareAccelerated ? 4 * Vector512<T>.Count : int.MaxValue;
 
@@ -262,9 +284,12 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         v3.StoreUnsafe(ref at, (nuint)(3 * W512));
     }
 
-    /// <summary><see cref="Sums"/> of two 512-bit vectors of channels, all rows, the four sums in registers.</summary>
+    /// <summary>
+    /// <see cref="Sums"/> of two 512-bit vectors of channels, all rows, the four sums in registers; with
+    /// <paramref name="prefetchRows"/>, whole rows of x and dy are prefetched ahead (<see cref="PrefetchRowAhead"/>).
+    /// </summary>
     private static void SumsOfBlock(ref T x, ref T dy, ref T dz, int rows, int c, ref T mean, ref T rstd, ref T a, ref T s,
-        ref T scale, ref T shift, bool silu)
+        ref T scale, ref T shift, bool silu, bool prefetchRows)
     {
         var (m0, m1) = (Vector512.LoadUnsafe(ref mean), Vector512.LoadUnsafe(ref mean, (nuint)W512));
         var (r0, r1) = (Vector512.LoadUnsafe(ref rstd), Vector512.LoadUnsafe(ref rstd, (nuint)W512));
@@ -278,6 +303,11 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         for (int i = 0; i < rows; i++)
         {
             nint at = (nint)i * c;
+            if (prefetchRows)
+            {
+                PrefetchRowAhead(ref Unsafe.Add(ref x, at), c);
+                PrefetchRowAhead(ref Unsafe.Add(ref dy, at), c);
+            }
             var x0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, at));
             var x1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, at), (nuint)W512);
             var g0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref dy, at));
