@@ -89,26 +89,42 @@ public class SparseAttentionTests
     }
 
     [Fact]
-    public void Float_and_double_kernels_agree()
+    public void Sparse_equals_masked_dense_on_rows_longer_than_32_keys()
+    {
+        // Float rows of more than 32 keys take their own softmax and dS loops: lengths that are whole 512-bit vectors
+        // (48, 64, 96) and lengths that end in a partial one (33, 40, 65, 100), beside short rows.
+        int[] lengths = [33, 40, 48, 64, 65, 96, 100, 21, 1];
+        var graph = TestGraphs.Random(Enumerable.Range(0, 100).Select(i => lengths[i % lengths.Length]).ToArray(), 17);
+        AssertMatchesMaskedDense(graph, 2, 2, 16, null, 41);
+        AssertMatchesMaskedDense(graph, 1, 2, 7, 1.0, 42, nodeMajor: true);
+    }
+
+    [Theory]
+    [InlineData(60, 30, 3.0, 2e-5)]
+    [InlineData(100, 100, 10.0, 2e-5)] // rows of up to 100 keys (the F32 long-row loops)
+    // Logits thousands apart: a softmax that subtracted less than the row's true maximum would overflow to NaN. The
+    // F32 logits' rounding (about 1e-4 here) moves near-ties, hence the wider tolerance.
+    [InlineData(100, 100, 1000.0, 1e-3)]
+    public void Float_and_double_kernels_agree(int nodes, int longestRow, double logitScale, double tolerance)
     {
         // The F32 softmax uses its own vector exp; the F64 one the runtime's.
-        var graph = TestGraphs.Random(Enumerable.Range(0, 60).Select(i => 1 + i % 30).ToArray(), 4);
-        var inputs = Enumerable.Range(0, 4).Select(i => TestGraphs.Randn([2, 4, 60, 16], 40 + (ulong)i)).ToArray();
+        var graph = TestGraphs.Random(Enumerable.Range(0, nodes).Select(i => 1 + i % longestRow).ToArray(), 4);
+        var inputs = Enumerable.Range(0, 4).Select(i => TestGraphs.Randn([2, 4, nodes, 16], 40 + (ulong)i)).ToArray();
         (double[] Out, double[] Dq, double[] Dk, double[] Dv) Run(DType dtype)
         {
             var q = inputs[0].To(dtype).Detach().RequireGrad();
             var k = inputs[1].To(dtype).Detach().RequireGrad();
             var v = inputs[2].To(dtype).Detach().RequireGrad();
-            var o = new SparseAttention(graph).Forward(q * 3.0, k, v);
+            var o = new SparseAttention(graph).Forward(q * logitScale, k, v);
             (o * inputs[3].To(dtype)).Sum().Backward();
             return (o.ToArray<double>(), q.Grad!.ToArray<double>(), k.Grad!.ToArray<double>(), v.Grad!.ToArray<double>());
         }
         var f32 = Run(DType.F32);
         var f64 = Run(DType.F64);
-        AssertClose(f64.Out, f32.Out, "output", 2e-5);
-        AssertClose(f64.Dq, f32.Dq, "dq", 2e-5);
-        AssertClose(f64.Dk, f32.Dk, "dk", 2e-5);
-        AssertClose(f64.Dv, f32.Dv, "dv", 2e-5);
+        AssertClose(f64.Out, f32.Out, "output", tolerance);
+        AssertClose(f64.Dq, f32.Dq, "dq", tolerance);
+        AssertClose(f64.Dk, f32.Dk, "dk", tolerance);
+        AssertClose(f64.Dv, f32.Dv, "dv", tolerance);
     }
 
     [Fact]
