@@ -72,15 +72,8 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             {
                 int b = bh / heads, h = bh - b * heads;
                 var p = probs != null ? probs.AsSpan(bh * nnz, nnz) : scratch.AsSpan(0, nnz);
-                if (bh + 1 < end)
-                {
-                    // The next item's first rows, read from L3 or memory while this item computes.
-                    int nb = (bh + 1) / heads, nh = bh + 1 - nb * heads;
-                    PrefetchLeadingRows(k, nb, nh, n);
-                    PrefetchLeadingRows(v, nb, nh, n);
-                    PrefetchLeadingRows(q, nb, nh, n);
-                    PrefetchLeadingRows(o, nb, nh, n);
-                }
+                // The next item's first rows, read from L3 or memory while this item computes.
+                if (bh + 1 < end) PrefetchLeadingRows(bh + 1, heads, n, k, v, q, o);
                 ref T packedK = ref Pack(buffer, 0, k, b, h, n, d);
                 ref T packedV = ref Pack(buffer, packedLength, v, b, h, n, d);
                 ref T q0 = ref q.Row(b, h, 0);
@@ -131,14 +124,9 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                 var p = probs.AsSpan(bh * nnz, nnz);
                 if (bh + 1 < end)
                 {
-                    int nb = (bh + 1) / heads, nh = bh + 1 - nb * heads;
-                    PrefetchLeadingRows(v, nb, nh, n);
-                    PrefetchLeadingRows(dO, nb, nh, n);
-                    PrefetchLeadingRows(k, nb, nh, n);
-                    PrefetchLeadingRows(q, nb, nh, n);
-                    if (needDv) PrefetchLeadingRows(dvv, nb, nh, n);
-                    if (needDk) PrefetchLeadingRows(dkv, nb, nh, n);
-                    if (needDq) PrefetchLeadingRows(dqv, nb, nh, n);
+                    PrefetchLeadingRows(bh + 1, heads, n, v, dO, k, q);
+                    // Absent targets are default views: no data, nothing to prefetch.
+                    PrefetchLeadingRows(bh + 1, heads, n, dvv, dkv, dqv, default);
                 }
                 // Pass 1 reads V and updates dV, a block of rows at a time: the dots dO_i.v_j, dv_j += p_e dO_i, then
                 // dS from the dots.
@@ -209,9 +197,20 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     /// </summary>
     private static void PrefetchLeadingRows(HeadView<T> m, int b, int h, int n)
     {
+        if (m.Data == null) return;
         ref T row = ref m.Row(b, h, 0);
         int rows = Math.Min(n, PrefetchDistance);
         for (int i = 0; i < rows; i++) PrefetchRow(ref row, i, m.SN);
+    }
+
+    /// <summary><see cref="PrefetchLeadingRows(HeadView{T}, int, int, int)"/> of item <paramref name="item"/> (b * heads + h) of four matrices.</summary>
+    private static void PrefetchLeadingRows(int item, int heads, int n, HeadView<T> m0, HeadView<T> m1, HeadView<T> m2, HeadView<T> m3)
+    {
+        int b = item / heads, h = item - b * heads;
+        PrefetchLeadingRows(m0, b, h, n);
+        PrefetchLeadingRows(m1, b, h, n);
+        PrefetchLeadingRows(m2, b, h, n);
+        PrefetchLeadingRows(m3, b, h, n);
     }
 
     /// <summary>The most edges in a block of <see cref="RowBlock"/> rows.</summary>
