@@ -109,7 +109,7 @@ internal static class CaseRunner
         using (engine)
         {
             for (int i = 0; i < o.Warmup + o.Reps; i++) engine.TrainStep();
-            if (Environment.GetEnvironmentVariable("SKIPSAMPLE") != "1") for (int i = 0; i < o.Warmup + o.Reps; i++) engine.SampleStep();
+            for (int i = 0; i < o.Warmup + o.Reps; i++) engine.SampleStep();
         }
         Console.WriteLine(Inv($"peak_mb={PeakMemory.CurrentProcessMb():F1}"));
     }

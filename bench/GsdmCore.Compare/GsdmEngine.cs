@@ -45,25 +45,7 @@ internal sealed class GsdmEngine : IEngine
         }
     }
 
-    private static readonly bool Ab = Environment.GetEnvironmentVariable("AB") == "1";
-    private static readonly List<double>[] AbTimes = [new(), new()];
-    private int _abStep;
     public double TrainStep()
-    {
-        if (!Ab) return TrainStepCore();
-        int t = _abStep++ & 1;
-        GsdmCore.Backends.Cpu.CpuParallel.Toggle = t;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        double r = TrainStepCore();
-        AbTimes[t].Add(sw.Elapsed.TotalMilliseconds);
-        if (_abStep % 40 == 0)
-        {
-            var m = AbTimes.Select(l => { var a = l.Skip(10).OrderBy(x => x).ToArray(); return a.Length == 0 ? 0 : a[a.Length / 2]; }).ToArray();
-            Console.Error.WriteLine($"AB n={AbTimes[0].Count} T0 {m[0]:F2} T1 {m[1]:F2} ratio {m[1] / m[0]:F4}");
-        }
-        return r;
-    }
-    private double TrainStepCore()
     {
         using var onDevice = Device.Use(_device);
         using var scope = TensorScope.Begin();

@@ -7,8 +7,6 @@ namespace GsdmCore.Backends.Cpu;
 public static class CpuParallel
 {
     private static int _maxThreads = DefaultThreads();
-    /// <summary>temp</summary>
-    public static int Toggle;
 
     /// <summary>
     /// Most threads a kernel may use: the processor count, or the GSDM_THREADS environment variable when it holds a
