@@ -24,6 +24,12 @@ internal static partial class SparseAttentionKernels<T>
     [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own: the callers hold many references
     private static void Dots(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, int d)
     {
+        if (BatchedDots256(d))
+        {
+            if (d == Vector256<float>.Count * 2) BatchedDotRows256(ref x, xStride, ref src, rowPtr, cols, i0, i1, dst, 2 * Vector256<float>.Count);
+            else BatchedDotRows256(ref x, xStride, ref src, rowPtr, cols, i0, i1, dst, d);
+            return;
+        }
         if (!BatchedDots(d))
         {
             for (int i = i0; i < i1; i++)

@@ -7,13 +7,18 @@ namespace GsdmCore.Backends.Cpu;
 
 // The weighted sums along the edges of a range of rows: gathers into registers and scatters into a packed
 // accumulator. The packed [n, d] matrices have row stride d. d = one 512-bit vector (16 floats, the usual head
-// dimension) gets code of its own with d a constant; otherwise 512-bit chunks, then 256-bit ones and scalars.
-// A gather sends edge e of a 512-bit chunk to accumulator (e - rs) % 4 in edge order and adds the four at the
+// dimension) gets code of its own with d a constant, as does d = two 256-bit vectors on machines without AVX-512;
+// otherwise 512-bit chunks, then 256-bit ones and scalars.
+// A gather sends edge e of a 512-bit (or 256-bit) chunk to accumulator (e - rs) % 4 in edge order and adds the four at the
 // end, so its order depends on the row alone; a scatter visits rows in ascending order, edges in CSR order.
 internal static partial class SparseAttentionKernels<T>
 {
     /// <summary>Whether d is one 512-bit vector, to be taken as a constant.</summary>
     private static bool OneVector(int d) => Vector512.IsHardwareAccelerated && d == Vector512<T>.Count;
+
+    /// <summary>Whether, without AVX-512, d is two 256-bit vectors (16 floats), to be taken as a constant.</summary>
+    private static bool TwoVectors256(int d) =>
+        !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && d == 2 * Vector256<T>.Count;
 
     /// <summary>
     /// y_i = sum_{e of row i} w[e] src[cols[e]] for rows [i0, i1) (zeros for no edges); y_i = y + (i - i0) * yStride and
@@ -23,6 +28,7 @@ internal static partial class SparseAttentionKernels<T>
     private static void Gather(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T src, ref T y, int yStride, int d)
     {
         if (OneVector(d)) GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, Vector512<T>.Count);
+        else if (TwoVectors256(d)) GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, 2 * Vector256<T>.Count);
         else GatherRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, d);
     }
 
@@ -70,17 +76,16 @@ internal static partial class SparseAttentionKernels<T>
     private static Vector512<T> GatherOne(ref T w, ref int cols, int e, ref T src, int d, Vector512<T> acc) =>
         Fma(Vector512.Create(Unsafe.Add(ref w, e)), Vector512.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d)), acc);
 
-    /// <summary>One row's gather of elements [c, d): 256-bit chunks, then scalars, one accumulator each in edge order.</summary>
+    /// <summary>
+    /// One row's gather of elements [c, d): 256-bit chunks (the whole row without AVX-512) with four accumulators as
+    /// <see cref="GatherChunk"/>, then scalars, one accumulator each in edge order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GatherRest(ref T w, ref int cols, int rs, int re, ref T src, ref T y, int c, int d)
     {
         if (Vector256.IsHardwareAccelerated)
             for (; c <= d - Vector256<T>.Count; c += Vector256<T>.Count)
-            {
-                var acc = Vector256<T>.Zero;
-                for (int e = rs; e < re; e++)
-                    acc += Vector256.Create(Unsafe.Add(ref w, e)) * Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d + c));
-                acc.StoreUnsafe(ref y, (nuint)c);
-            }
+                GatherChunk256(ref w, ref cols, rs, re, ref Unsafe.Add(ref src, c), d).StoreUnsafe(ref y, (nuint)c);
         for (; c < d; c++)
         {
             T acc = T.Zero;
@@ -94,6 +99,7 @@ internal static partial class SparseAttentionKernels<T>
     private static void Scatter(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int i0, int i1, ref T x, int xStride, ref T dst, int d)
     {
         if (OneVector(d)) ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, Vector512<T>.Count);
+        else if (TwoVectors256(d)) ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, 2 * Vector256<T>.Count);
         else ScatterRows(w, rowPtr, cols, i0, i1, ref x, xStride, ref dst, d);
     }
 
@@ -131,6 +137,7 @@ internal static partial class SparseAttentionKernels<T>
         ref T x, int xStride, ref T dst, int d)
     {
         if (OneVector(d)) GatherScatterRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, ref x, xStride, ref dst, Vector512<T>.Count);
+        else if (TwoVectors256(d)) GatherScatterRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, ref x, xStride, ref dst, 2 * Vector256<T>.Count);
         else GatherScatterRows(w, rowPtr, cols, i0, i1, ref src, ref y, yStride, ref x, xStride, ref dst, d);
     }
 
@@ -192,7 +199,32 @@ internal static partial class SparseAttentionKernels<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScatterOne(Vector512<T> w, Vector512<T> x, ref T y) => Fma(w, x, Vector512.LoadUnsafe(ref y)).StoreUnsafe(ref y);
 
-    /// <summary>One row's scatter of elements [c, d): 256-bit chunks, then scalars.</summary>
+    /// <summary>One row's gather of one 256-bit chunk, four accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> GatherChunk256(ref T w, ref int cols, int rs, int re, ref T src, int d)
+    {
+        Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+        int e = rs;
+        for (; e <= re - 4; e += 4)
+        {
+            a0 = GatherOne256(ref w, ref cols, e, ref src, d, a0);
+            a1 = GatherOne256(ref w, ref cols, e + 1, ref src, d, a1);
+            a2 = GatherOne256(ref w, ref cols, e + 2, ref src, d, a2);
+            a3 = GatherOne256(ref w, ref cols, e + 3, ref src, d, a3);
+        }
+        if (e < re) a0 = GatherOne256(ref w, ref cols, e, ref src, d, a0);
+        if (e + 1 < re) a1 = GatherOne256(ref w, ref cols, e + 1, ref src, d, a1);
+        if (e + 2 < re) a2 = GatherOne256(ref w, ref cols, e + 2, ref src, d, a2);
+        return (a0 + a1) + (a2 + a3);
+    }
+
+    /// <summary>acc + w[e] src[cols[e]] (one 256-bit chunk).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> GatherOne256(ref T w, ref int cols, int e, ref T src, int d, Vector256<T> acc) =>
+        Fma(Vector256.Create(Unsafe.Add(ref w, e)), Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d)), acc);
+
+    /// <summary>One row's scatter of elements [c, d): 256-bit chunks (the whole row without AVX-512), then scalars.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScatterRest(ref T w, ref int cols, int rs, int re, ref T x, ref T dst, int c, int d)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -202,7 +234,7 @@ internal static partial class SparseAttentionKernels<T>
                 for (int e = rs; e < re; e++)
                 {
                     ref T y = ref Unsafe.Add(ref dst, (nint)Unsafe.Add(ref cols, e) * d + c);
-                    (Vector256.LoadUnsafe(ref y) + Vector256.Create(Unsafe.Add(ref w, e)) * xv).StoreUnsafe(ref y);
+                    Fma(Vector256.Create(Unsafe.Add(ref w, e)), xv, Vector256.LoadUnsafe(ref y)).StoreUnsafe(ref y);
                 }
             }
         for (; c < d; c++)

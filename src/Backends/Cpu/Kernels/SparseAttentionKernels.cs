@@ -264,29 +264,39 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     }
 
     /// <summary>
-    /// Copies n rows of d elements between strided matrices. Rows of whole 512-bit vectors are copied with vector
-    /// loads and stores in place: a call to the general copy per row of one vector cost more than the copy.
+    /// Copies n rows of d elements between strided matrices. Rows of whole 512-bit vectors (256-bit without AVX-512)
+    /// are copied with vector loads and stores in place: a call to the general copy per row of one vector cost more
+    /// than the copy.
     /// </summary>
     private static void CopyRows(ref T src, int srcStride, ref T dst, int dstStride, int n, int d)
     {
         if (Vector512.IsHardwareAccelerated && d % Vector512<T>.Count == 0)
-        {
+            CopyVectorRows<Vector512<T>>(ref src, srcStride, ref dst, dstStride, n, d);
+        else if (Vector256.IsHardwareAccelerated && d % Vector256<T>.Count == 0)
+            CopyVectorRows<Vector256<T>>(ref src, srcStride, ref dst, dstStride, n, d);
+        else
             for (int i = 0; i < n; i++)
-            {
-                ref T from = ref Unsafe.Add(ref src, (nint)i * srcStride);
-                ref T to = ref Unsafe.Add(ref dst, (nint)i * dstStride);
-                if (i + PrefetchDistance < n)
-                {
-                    PrefetchRow(ref from, PrefetchDistance, srcStride);
-                    PrefetchRow(ref to, PrefetchDistance, dstStride);
-                }
-                for (int c = 0; c < d; c += Vector512<T>.Count) Vector512.LoadUnsafe(ref from, (nuint)c).StoreUnsafe(ref to, (nuint)c);
-            }
-            return;
-        }
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, (nint)i * srcStride), d)
+                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, (nint)i * dstStride), d));
+    }
+
+    /// <summary><see cref="CopyRows"/> for d a multiple of <typeparamref name="TVector"/>'s lanes, a vector move at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyVectorRows<TVector>(ref T src, int srcStride, ref T dst, int dstStride, int n, int d) where TVector : unmanaged
+    {
+        int lanes = Unsafe.SizeOf<TVector>() / Unsafe.SizeOf<T>();
         for (int i = 0; i < n; i++)
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, (nint)i * srcStride), d)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, (nint)i * dstStride), d));
+        {
+            ref T from = ref Unsafe.Add(ref src, (nint)i * srcStride);
+            ref T to = ref Unsafe.Add(ref dst, (nint)i * dstStride);
+            if (i + PrefetchDistance < n)
+            {
+                PrefetchRow(ref from, PrefetchDistance, srcStride);
+                PrefetchRow(ref to, PrefetchDistance, dstStride);
+            }
+            for (int c = 0; c < d; c += lanes)
+                Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref to, c)), Unsafe.ReadUnaligned<TVector>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref from, c))));
+        }
     }
 
     /// <summary>
@@ -295,7 +305,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     /// matrices. Smaller outputs stay cached for the ops that read them next.
     /// </summary>
     private static bool Streams(int n, int d, int items) =>
-        Avx512F.IsSupported && (long)items * n * d * Unsafe.SizeOf<T>() >= StreamBytes;
+        Avx.IsSupported && (long)items * n * d * Unsafe.SizeOf<T>() >= StreamBytes;
 
     /// <summary>Output size from which <see cref="Streams"/> holds.</summary>
     private const long StreamBytes = 2 << 20;
@@ -349,8 +359,15 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             int head = Math.Min(bytes, (int)((64 - ((nuint)d0 & 63)) & 63));
             new ReadOnlySpan<byte>(s0, head).CopyTo(new Span<byte>(d0, head));
             int at = head;
-            for (; at <= bytes - 64; at += 64)
-                Avx512F.StoreAlignedNonTemporal((float*)(d0 + at), Vector512.Load((float*)(s0 + at)));
+            if (Avx512F.IsSupported)
+                for (; at <= bytes - 64; at += 64)
+                    Avx512F.StoreAlignedNonTemporal((float*)(d0 + at), Vector512.Load((float*)(s0 + at)));
+            else
+                for (; at <= bytes - 64; at += 64)
+                {
+                    Avx.StoreAlignedNonTemporal((float*)(d0 + at), Vector256.Load((float*)(s0 + at)));
+                    Avx.StoreAlignedNonTemporal((float*)(d0 + at + 32), Vector256.Load((float*)(s0 + at + 32)));
+                }
             new ReadOnlySpan<byte>(s0 + at, bytes - at).CopyTo(new Span<byte>(d0 + at, bytes - at));
         }
         // Orders the non-temporal stores before whatever the thread does next, the join included.
