@@ -5,10 +5,10 @@ namespace GsdmCore.Backends.Cpu;
 
 /// <summary>
 /// AVX2 single-precision micro-kernel: a 6 x 16 tile in 12 ymm accumulators, which with the two B vectors and one
-/// broadcast fits the 16 registers AVX2 offers. Like <see cref="SgemmKernel12x32Avx512"/> it fuses the addends and
-/// reads A through two row pointers (rows 0 and 3) and a line offset, so the same loop walks a packed panel, a
-/// transposed operand or a row-major one in place (<see cref="RunInPlace"/>): on machines without AVX-512 the
-/// driver then skips the same packing and staging it skips there.
+/// broadcast fits the 16 registers AVX2 offers. It fuses the addends (<see cref="RunFused"/>) but reads packed panels
+/// only: on Zen 3, reading operands in place as <see cref="SgemmKernel12x32Avx512"/> does made the denoiser's
+/// products 1.1-2x slower (a 2592-row A read six rows at a time from memory, and a transposed A whose six values of a
+/// step share a line with the next panels'), where packing streams them in order.
 /// </summary>
 internal readonly unsafe struct SgemmKernel6x16Avx2 : IMicroKernel<float>
 {
@@ -18,26 +18,15 @@ internal readonly unsafe struct SgemmKernel6x16Avx2 : IMicroKernel<float>
 
     public static bool Fuses => true;
 
-    public static bool ReadsInPlace => true;
-
     public static void Run(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta) =>
-        Compute(kc, pa, 1, 6, pb, 16, c, ldc, alpha, beta, null, c);
-
-    public static void RunFused(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns, float* source) =>
-        Compute(kc, pa, 1, 6, pb, 16, c, ldc, alpha, beta, columns, source);
-
-    public static void RunInPlace(int kc, float* a, nint aLine, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta,
-        float* columns, float* source) =>
-        Compute(kc, a, aLine, aStep, b, bStep, c, ldc, alpha, beta, columns, source);
+        RunFused(kc, pa, pb, c, ldc, alpha, beta, null, c);
 
     /// <summary>
-    /// The tile over A element (r, p) at <paramref name="a"/>[r * aLine + p * aStep] and B element (p, j) at
-    /// <paramref name="b"/>[p * bStep + j], merged with beta times <paramref name="source"/> (laid out as C) into C, plus
+    /// The tile over the packed panels, merged with beta times <paramref name="source"/> (laid out as C) into C, plus
     /// <paramref name="columns"/> when not null (added before the stores).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(int kc, float* a, nint aLine, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta,
-        float* columns, float* source)
+    public static void RunFused(int kc, float* pa, float* pb, float* c, nint ldc, float alpha, float beta, float* columns, float* source)
     {
         Vector256<float> c0a = default, c0b = default;
         Vector256<float> c1a = default, c1b = default;
@@ -46,44 +35,19 @@ internal readonly unsafe struct SgemmKernel6x16Avx2 : IMicroKernel<float>
         Vector256<float> c4a = default, c4b = default;
         Vector256<float> c5a = default, c5b = default;
 
-        // A packed panel (or a transposed A) is read through one pointer and immediate offsets.
-        if (aLine == 1)
+        for (int p = 0; p < kc; p++)
         {
-            for (int p = 0; p < kc; p++)
-            {
-                Vector256<float> b0 = Vector256.Load(b);
-                Vector256<float> b1 = Vector256.Load(b + 8);
-                Vector256<float> x;
-                x = Vector256.Create(a[0]); c0a = Vector256.FusedMultiplyAdd(x, b0, c0a); c0b = Vector256.FusedMultiplyAdd(x, b1, c0b);
-                x = Vector256.Create(a[1]); c1a = Vector256.FusedMultiplyAdd(x, b0, c1a); c1b = Vector256.FusedMultiplyAdd(x, b1, c1b);
-                x = Vector256.Create(a[2]); c2a = Vector256.FusedMultiplyAdd(x, b0, c2a); c2b = Vector256.FusedMultiplyAdd(x, b1, c2b);
-                x = Vector256.Create(a[3]); c3a = Vector256.FusedMultiplyAdd(x, b0, c3a); c3b = Vector256.FusedMultiplyAdd(x, b1, c3b);
-                x = Vector256.Create(a[4]); c4a = Vector256.FusedMultiplyAdd(x, b0, c4a); c4b = Vector256.FusedMultiplyAdd(x, b1, c4b);
-                x = Vector256.Create(a[5]); c5a = Vector256.FusedMultiplyAdd(x, b0, c5a); c5b = Vector256.FusedMultiplyAdd(x, b1, c5b);
-                a += aStep;
-                b += bStep;
-            }
-        }
-        else
-        {
-            // Rows r = 3q + s are read at a_3q[s * aLine]: two pointers and two offsets stay in registers for any layout.
-            float* a0 = a, a3 = a + 3 * aLine;
-            nint line2 = 2 * aLine;
-            for (int p = 0; p < kc; p++)
-            {
-                Vector256<float> b0 = Vector256.Load(b);
-                Vector256<float> b1 = Vector256.Load(b + 8);
-                Vector256<float> x;
-                x = Vector256.Create(a0[0]); c0a = Vector256.FusedMultiplyAdd(x, b0, c0a); c0b = Vector256.FusedMultiplyAdd(x, b1, c0b);
-                x = Vector256.Create(a0[aLine]); c1a = Vector256.FusedMultiplyAdd(x, b0, c1a); c1b = Vector256.FusedMultiplyAdd(x, b1, c1b);
-                x = Vector256.Create(a0[line2]); c2a = Vector256.FusedMultiplyAdd(x, b0, c2a); c2b = Vector256.FusedMultiplyAdd(x, b1, c2b);
-                x = Vector256.Create(a3[0]); c3a = Vector256.FusedMultiplyAdd(x, b0, c3a); c3b = Vector256.FusedMultiplyAdd(x, b1, c3b);
-                x = Vector256.Create(a3[aLine]); c4a = Vector256.FusedMultiplyAdd(x, b0, c4a); c4b = Vector256.FusedMultiplyAdd(x, b1, c4b);
-                x = Vector256.Create(a3[line2]); c5a = Vector256.FusedMultiplyAdd(x, b0, c5a); c5b = Vector256.FusedMultiplyAdd(x, b1, c5b);
-                a0 += aStep;
-                a3 += aStep;
-                b += bStep;
-            }
+            Vector256<float> b0 = Vector256.Load(pb);
+            Vector256<float> b1 = Vector256.Load(pb + 8);
+            Vector256<float> x;
+            x = Vector256.Create(pa[0]); c0a = Vector256.FusedMultiplyAdd(x, b0, c0a); c0b = Vector256.FusedMultiplyAdd(x, b1, c0b);
+            x = Vector256.Create(pa[1]); c1a = Vector256.FusedMultiplyAdd(x, b0, c1a); c1b = Vector256.FusedMultiplyAdd(x, b1, c1b);
+            x = Vector256.Create(pa[2]); c2a = Vector256.FusedMultiplyAdd(x, b0, c2a); c2b = Vector256.FusedMultiplyAdd(x, b1, c2b);
+            x = Vector256.Create(pa[3]); c3a = Vector256.FusedMultiplyAdd(x, b0, c3a); c3b = Vector256.FusedMultiplyAdd(x, b1, c3b);
+            x = Vector256.Create(pa[4]); c4a = Vector256.FusedMultiplyAdd(x, b0, c4a); c4b = Vector256.FusedMultiplyAdd(x, b1, c4b);
+            x = Vector256.Create(pa[5]); c5a = Vector256.FusedMultiplyAdd(x, b0, c5a); c5b = Vector256.FusedMultiplyAdd(x, b1, c5b);
+            pa += 6;
+            pb += 16;
         }
 
         Vector256<float> va = Vector256.Create(alpha);
