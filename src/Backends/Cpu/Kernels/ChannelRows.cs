@@ -25,7 +25,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         sums.Slice(0, c).Clear();
         ref T s0 = ref MemoryMarshal.GetReference(sums);
         int first = 0;
-        for (; first + Quad <= c; first += Quad)
+        for (; first <= c - Quad; first += Quad)
         {
             Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
@@ -38,11 +38,24 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             }
             Store(a0, a1, a2, a3, ref Unsafe.Add(ref s0, first));
         }
+        for (; first <= c - Quad256; first += Quad256)
+        {
+            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
+            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c))
+            {
+                a0 += Vector256.LoadUnsafe(ref xr);
+                a1 += Vector256.LoadUnsafe(ref xr, (nuint)W);
+                a2 += Vector256.LoadUnsafe(ref xr, (nuint)(2 * W));
+                a3 += Vector256.LoadUnsafe(ref xr, (nuint)(3 * W));
+            }
+            Store(a0, a1, a2, a3, ref Unsafe.Add(ref s0, first));
+        }
         for (int i = 0; i < rows; i++)
         {
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
             int j = first;
-            for (; j + W512 <= c; j += W512)
+            for (; j <= c - W512; j += W512)
                 (Vector512.LoadUnsafe(ref s0, (nuint)j) + Vector512.LoadUnsafe(ref xr, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
             for (; j + W <= c; j += W)
                 (Vector256.LoadUnsafe(ref s0, (nuint)j) + Vector256.LoadUnsafe(ref xr, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
@@ -57,7 +70,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         ref T s0 = ref MemoryMarshal.GetReference(sums);
         ref T m0 = ref MemoryMarshal.GetReference(mean);
         int first = 0;
-        for (; first + Quad <= c; first += Quad)
+        for (; first <= c - Quad; first += Quad)
         {
             Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
             var (m1, m2, m3, m4) = Load4(ref Unsafe.Add(ref m0, first));
@@ -75,11 +88,29 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             }
             Store(a0, a1, a2, a3, ref Unsafe.Add(ref s0, first));
         }
+        for (; first <= c - Quad256; first += Quad256)
+        {
+            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            var (m1, m2, m3, m4) = Load4x256(ref Unsafe.Add(ref m0, first));
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
+            for (int i = 0; i < rows; i++, xr = ref Unsafe.Add(ref xr, c))
+            {
+                var d0 = Vector256.LoadUnsafe(ref xr) - m1;
+                var d1 = Vector256.LoadUnsafe(ref xr, (nuint)W) - m2;
+                var d2 = Vector256.LoadUnsafe(ref xr, (nuint)(2 * W)) - m3;
+                var d3 = Vector256.LoadUnsafe(ref xr, (nuint)(3 * W)) - m4;
+                a0 = VectorFma.Fma(d0, d0, a0);
+                a1 = VectorFma.Fma(d1, d1, a1);
+                a2 = VectorFma.Fma(d2, d2, a2);
+                a3 = VectorFma.Fma(d3, d3, a3);
+            }
+            Store(a0, a1, a2, a3, ref Unsafe.Add(ref s0, first));
+        }
         for (int i = 0; i < rows; i++)
         {
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
             int j = first;
-            for (; j + W512 <= c; j += W512)
+            for (; j <= c - W512; j += W512)
             {
                 var d = Vector512.LoadUnsafe(ref xr, (nuint)j) - Vector512.LoadUnsafe(ref m0, (nuint)j);
                 VectorFma.Fma(d, d, Vector512.LoadUnsafe(ref s0, (nuint)j)).StoreUnsafe(ref s0, (nuint)j);
@@ -108,7 +139,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), (nint)i * c);
             int j = 0;
             // The SiLU's exp is most of the work: 512-bit vectors issue half as many instructions.
-            for (; j + W512 <= c; j += W512)
+            for (; j <= c - W512; j += W512)
             {
                 var z = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref sc, (nuint)j), Vector512.LoadUnsafe(ref sh, (nuint)j));
                 if (silu) z *= Sigmoid(z);
@@ -117,7 +148,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             for (; j + W <= c; j += W)
             {
                 var z = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
-                if (silu) z *= Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
+                if (silu) z *= Sigmoid(z);
                 z.StoreUnsafe(ref yr, (nuint)j);
             }
             for (; j < c; j++)
@@ -147,7 +178,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
             ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), (nint)i * c);
             int j = 0;
-            for (; j + W512 <= c; j += W512)
+            for (; j <= c - W512; j += W512)
                 VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref be, (nuint)j),
                         VectorFma.Fma(Vector512.LoadUnsafe(ref gr, (nuint)j), Vector512.LoadUnsafe(ref al, (nuint)j), Vector512.LoadUnsafe(ref ga, (nuint)j)))
                     .StoreUnsafe(ref dr, (nuint)j);
@@ -183,8 +214,13 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         ref T a0 = ref MemoryMarshal.GetReference(a);
         ref T s0 = ref MemoryMarshal.GetReference(s);
         int first = 0;
-        for (; first + Half <= c; first += Half)
+        for (; first <= c - Half; first += Half)
             SumsOfBlock(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), first),
+                ref silu ? ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), first) : ref Unsafe.NullRef<T>(), rows, c,
+                ref Unsafe.Add(ref m0, first), ref Unsafe.Add(ref r0, first), ref Unsafe.Add(ref a0, first), ref Unsafe.Add(ref s0, first),
+                ref Unsafe.Add(ref sc, first), ref Unsafe.Add(ref sh, first), silu, first == 0);
+        for (; first <= c - Half256; first += Half256)
+            SumsOfBlock256(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), first),
                 ref silu ? ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), first) : ref Unsafe.NullRef<T>(), rows, c,
                 ref Unsafe.Add(ref m0, first), ref Unsafe.Add(ref r0, first), ref Unsafe.Add(ref a0, first), ref Unsafe.Add(ref s0, first),
                 ref Unsafe.Add(ref sc, first), ref Unsafe.Add(ref sh, first), silu, first == 0);
@@ -194,7 +230,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
             ref T dr = ref silu ? ref Unsafe.Add(ref MemoryMarshal.GetReference(dz), (nint)i * c) : ref gr;
             int j = first;
-            for (; j + W512 <= c; j += W512)
+            for (; j <= c - W512; j += W512)
             {
                 var xv = Vector512.LoadUnsafe(ref xr, (nuint)j);
                 var g = Vector512.LoadUnsafe(ref gr, (nuint)j);
@@ -213,9 +249,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
                 var g = Vector256.LoadUnsafe(ref gr, (nuint)j);
                 if (silu)
                 {
-                    var z = VectorFma.Fma(xv, Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
-                    var sig = Vector256<T>.One / (Vector256<T>.One + SimdMath<T>.Exp(-z));
-                    g *= sig * (Vector256<T>.One + z * (Vector256<T>.One - sig));
+                    g = SiluGradient(xv, g, Vector256.LoadUnsafe(ref sc, (nuint)j), Vector256.LoadUnsafe(ref sh, (nuint)j));
                     g.StoreUnsafe(ref dr, (nuint)j);
                 }
                 var xhat = (xv - Vector256.LoadUnsafe(ref m0, (nuint)j)) * Vector256.LoadUnsafe(ref r0, (nuint)j);
@@ -269,6 +303,26 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>Channels per register block of the backward sums (two sums per channel): two 512-bit vectors.</summary>
     private static int Half => Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count : int.MaxValue;
+
+    /// <summary>Channels per register block without 512-bit vectors: four 256-bit vectors (int.MaxValue with them: their blocks run).</summary>
+    private static int Quad256 => !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated ? 4 * W : int.MaxValue;
+
+    /// <summary>Channels per register block of the backward sums without 512-bit vectors: two 256-bit vectors.</summary>
+    private static int Half256 => !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated ? 2 * W : int.MaxValue;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<T>, Vector256<T>, Vector256<T>, Vector256<T>) Load4x256(ref T at) =>
+        (Vector256.LoadUnsafe(ref at), Vector256.LoadUnsafe(ref at, (nuint)W), Vector256.LoadUnsafe(ref at, (nuint)(2 * W)),
+            Vector256.LoadUnsafe(ref at, (nuint)(3 * W)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<T> v0, Vector256<T> v1, Vector256<T> v2, Vector256<T> v3, ref T at)
+    {
+        v0.StoreUnsafe(ref at);
+        v1.StoreUnsafe(ref at, (nuint)W);
+        v2.StoreUnsafe(ref at, (nuint)(2 * W));
+        v3.StoreUnsafe(ref at, (nuint)(3 * W));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<T>, Vector512<T>, Vector512<T>, Vector512<T>) Load4(ref T at) =>
@@ -328,6 +382,70 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
         a1.StoreUnsafe(ref a, (nuint)W512);
         s0.StoreUnsafe(ref s);
         s1.StoreUnsafe(ref s, (nuint)W512);
+    }
+
+    /// <summary><see cref="SumsOfBlock"/> in two 256-bit vectors of channels, for machines without 512-bit vectors.</summary>
+    private static void SumsOfBlock256(ref T x, ref T dy, ref T dz, int rows, int c, ref T mean, ref T rstd, ref T a, ref T s,
+        ref T scale, ref T shift, bool silu, bool prefetchRows)
+    {
+        var (m0, m1) = (Vector256.LoadUnsafe(ref mean), Vector256.LoadUnsafe(ref mean, (nuint)W));
+        var (r0, r1) = (Vector256.LoadUnsafe(ref rstd), Vector256.LoadUnsafe(ref rstd, (nuint)W));
+        Vector256<T> sc0 = default, sc1 = default, sh0 = default, sh1 = default;
+        if (silu)
+        {
+            (sc0, sc1) = (Vector256.LoadUnsafe(ref scale), Vector256.LoadUnsafe(ref scale, (nuint)W));
+            (sh0, sh1) = (Vector256.LoadUnsafe(ref shift), Vector256.LoadUnsafe(ref shift, (nuint)W));
+        }
+        Vector256<T> a0 = default, a1 = default, s0 = default, s1 = default;
+        for (int i = 0; i < rows; i++)
+        {
+            nint at = (nint)i * c;
+            if (prefetchRows)
+            {
+                PrefetchRowAhead(ref Unsafe.Add(ref x, at), c);
+                PrefetchRowAhead(ref Unsafe.Add(ref dy, at), c);
+            }
+            var x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, at));
+            var x1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, at), (nuint)W);
+            var g0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref dy, at));
+            var g1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref dy, at), (nuint)W);
+            if (silu)
+            {
+                g0 = SiluGradient(x0, g0, sc0, sh0);
+                g1 = SiluGradient(x1, g1, sc1, sh1);
+                g0.StoreUnsafe(ref Unsafe.Add(ref dz, at));
+                g1.StoreUnsafe(ref Unsafe.Add(ref dz, at), (nuint)W);
+            }
+            a0 = VectorFma.Fma(g0, (x0 - m0) * r0, a0);
+            a1 = VectorFma.Fma(g1, (x1 - m1) * r1, a1);
+            s0 += g0;
+            s1 += g1;
+        }
+        a0.StoreUnsafe(ref a);
+        a1.StoreUnsafe(ref a, (nuint)W);
+        s0.StoreUnsafe(ref s);
+        s1.StoreUnsafe(ref s, (nuint)W);
+    }
+
+    /// <summary>dy SiLU'(z) with z = x scale + shift (one rounding), 256-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> SiluGradient(Vector256<T> x, Vector256<T> dy, Vector256<T> scale, Vector256<T> shift)
+    {
+        var z = VectorFma.Fma(x, scale, shift);
+        var sig = Sigmoid(z);
+        return dy * (sig * (Vector256<T>.One + z * (Vector256<T>.One - sig)));
+    }
+
+    /// <summary><see cref="Sigmoid(Vector512{T})"/> in 256-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Sigmoid(Vector256<T> z)
+    {
+        var minusAbs = -Vector256.Abs(z);
+        var e = typeof(T) == typeof(float)
+            ? VectorExp.ExpOfNonPositive(minusAbs.As<T, float>()).As<float, T>()
+            : SimdMath<T>.Exp(minusAbs);
+        var r = Vector256<T>.One / (Vector256<T>.One + e);
+        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), r, e * r);
     }
 
     /// <summary>dy SiLU'(z) with z = x scale + shift (one rounding), for <see cref="Sums"/> and <see cref="SumsOfBlock"/>.</summary>
