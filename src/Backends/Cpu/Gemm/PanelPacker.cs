@@ -71,6 +71,12 @@ internal static unsafe class PanelPacker
             {
                 TransposeFourLines((float*)(src + r * lineStride), lineStride, kc, width, (float*)(dst + r));
             }
+
+            // The AVX2 kernel's panels are six lines wide: without this, a third of every packed A went value by value.
+            for (; r + 2 <= count; r += 2)
+            {
+                TransposeTwoLines((float*)(src + r * lineStride), lineStride, kc, width, (float*)(dst + r));
+            }
         }
 
         for (; r < count; r++)
@@ -130,6 +136,35 @@ internal static unsafe class PanelPacker
         }
     }
 
+    /// <summary>Transposes two source lines, four steps at a time, into two adjacent panel columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeTwoLines(float* src, nint lineStride, int kc, int width, float* dst)
+    {
+        float* s0 = src;
+        float* s1 = src + lineStride;
+        nint w = width;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            Vector128<float> r0 = Sse.LoadVector128(s0 + p);
+            Vector128<float> r1 = Sse.LoadVector128(s1 + p);
+            Vector128<float> low = Sse.UnpackLow(r0, r1);
+            Vector128<float> high = Sse.UnpackHigh(r0, r1);
+            float* d = dst + p * w;
+            Sse.StoreLow(d, low);
+            Sse.StoreHigh(d + w, low);
+            Sse.StoreLow(d + 2 * w, high);
+            Sse.StoreHigh(d + 3 * w, high);
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + p * w;
+            d[0] = s0[p];
+            d[1] = s1[p];
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyShort<T>(T* s, T* d, int n)
         where T : unmanaged
@@ -156,6 +191,13 @@ internal static unsafe class PanelPacker
             for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
             {
                 Vector128.Load(s + j).Store(d + j);
+            }
+
+            // The rest as one vector ending at n, over values already copied (the AVX2 kernel's six-wide A panels).
+            if (j < n && n >= Vector128<T>.Count)
+            {
+                Vector128.Load(s + n - Vector128<T>.Count).Store(d + n - Vector128<T>.Count);
+                return;
             }
         }
 
