@@ -59,13 +59,8 @@ public static class CpuParallel
     public static void For(int count, int grain, Action<int, int> body)
     {
         if (count <= 0) return;
-        int chunks = (int)(((long)count + grain - 1) / grain);
-        if (chunks == 1 || _maxThreads == 1)
-        {
-            for (int c = 0; c < chunks; c++) body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
-            return;
-        }
-        CpuWorkers.Run(chunks, _maxThreads, c => body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain)));
+        // One chunk, or one thread, runs on the calling thread there.
+        CpuWorkers.Run(count, grain, _maxThreads, body);
     }
 }
 

@@ -30,6 +30,10 @@ internal static class CpuWorkers
 
     // The current region; written before _generation is bumped, read by workers after they see the bump.
     private static Action<int>? _chunk;
+    // Or, for CpuParallel.For, a body over item ranges: chunk c covers [c * _grain, min(_count, (c + 1) * _grain)).
+    private static Action<int, int>? _ranges;
+    private static int _count;
+    private static int _grain;
     private static int _chunks;
     private static int _next;
     private static int _helpers;
@@ -56,9 +60,35 @@ internal static class CpuWorkers
             for (int c = 0; c < chunks; c++) chunk(c);
             return;
         }
+        RunRegion(chunks, helpers, chunk, null, 0, 0);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(start, end) for the chunks of <paramref name="grain"/> items covering [0,
+    /// <paramref name="count"/>) on up to <paramref name="threads"/> threads, without a closure per call to turn chunk
+    /// numbers into ranges.
+    /// </summary>
+    public static void Run(int count, int grain, int threads, Action<int, int> body)
+    {
+        int chunks = (int)(((long)count + grain - 1) / grain);
+        int helpers = Math.Min(Math.Min(threads, chunks) - 1, WorkerCount);
+        if (helpers <= 0 || _isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int c = 0; c < chunks; c++) body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
+            return;
+        }
+        RunRegion(chunks, helpers, null, body, count, grain);
+    }
+
+    /// <summary>Runs one region, the caller holding <see cref="_busy"/>: its chunks on the caller and the helpers.</summary>
+    private static void RunRegion(int chunks, int helpers, Action<int>? chunk, Action<int, int>? ranges, int count, int grain)
+    {
         try
         {
             _chunk = chunk;
+            _ranges = ranges;
+            _count = count;
+            _grain = grain;
             _chunks = chunks;
             _next = 0;
             _helpers = helpers;
@@ -72,6 +102,7 @@ internal static class CpuWorkers
             var wait = new SpinWait();
             while (Volatile.Read(ref _finished) < helpers) wait.SpinOnce(sleep1Threshold: -1);
             _chunk = null;
+            _ranges = null;
             _failure?.Throw();
         }
         finally
@@ -83,12 +114,16 @@ internal static class CpuWorkers
     /// <summary>Takes chunks of the current region until none is left; the first exception stops the others.</summary>
     private static void RunChunks()
     {
-        var chunk = _chunk!;
-        int chunks = _chunks;
+        var chunk = _chunk;
+        var ranges = _ranges;
+        int chunks = _chunks, count = _count, grain = _grain;
         try
         {
             int c;
-            while ((c = Interlocked.Increment(ref _next) - 1) < chunks) chunk(c);
+            if (ranges != null)
+                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) ranges(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
+            else
+                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) chunk!(c);
         }
         catch (Exception e)
         {
