@@ -48,7 +48,8 @@ internal static partial class SparseAttentionKernels<T>
             if (Vector512.IsHardwareAccelerated)
                 for (; c <= d - Vector512<T>.Count; c += Vector512<T>.Count)
                     GatherChunk(ref w0, ref c0, rs, re, ref Unsafe.Add(ref src, c), d).StoreUnsafe(ref yi, (nuint)c);
-            if (c < d) GatherRest(ref w0, ref c0, rs, re, ref src, ref yi, c, d);
+            if (TwoVectors256(d)) EdgesTwo256(ref w0, ref c0, rs, re, ref src, ref yi, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), d, gather: true, scatter: false);
+            else if (c < d) GatherRest(ref w0, ref c0, rs, re, ref src, ref yi, c, d);
         }
     }
 
@@ -124,7 +125,8 @@ internal static partial class SparseAttentionKernels<T>
                     for (int e = rs; e < re; e++)
                         ScatterOne(Vector512.Create(Unsafe.Add(ref w0, e)), xv, ref Unsafe.Add(ref t, (nint)Unsafe.Add(ref c0, e) * d));
                 }
-            if (c < d) ScatterRest(ref w0, ref c0, rs, re, ref xi, ref dst, c, d);
+            if (TwoVectors256(d)) EdgesTwo256(ref w0, ref c0, rs, re, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref xi, ref dst, d, gather: false, scatter: true);
+            else if (c < d) ScatterRest(ref w0, ref c0, rs, re, ref xi, ref dst, c, d);
         }
     }
 
@@ -177,7 +179,8 @@ internal static partial class SparseAttentionKernels<T>
                     if (e + 2 < re) a2 = GatherScatterOne(ref w0, ref c0, e + 2, ref s, ref t, d, xv, a2);
                     ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref yi, (nuint)c);
                 }
-            if (c < d)
+            if (TwoVectors256(d)) EdgesTwo256(ref w0, ref c0, rs, re, ref src, ref yi, ref xi, ref dst, d, gather: true, scatter: true);
+            else if (c < d)
             {
                 GatherRest(ref w0, ref c0, rs, re, ref src, ref yi, c, d);
                 ScatterRest(ref w0, ref c0, rs, re, ref xi, ref dst, c, d);
@@ -198,6 +201,58 @@ internal static partial class SparseAttentionKernels<T>
     /// <summary>y += w x for one 512-bit chunk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScatterOne(Vector512<T> w, Vector512<T> x, ref T y) => Fma(w, x, Vector512.LoadUnsafe(ref y)).StoreUnsafe(ref y);
+
+    /// <summary>
+    /// One row's edges for d = two 256-bit vectors (<see cref="TwoVectors256"/>), both halves in one pass over the edges:
+    /// with <paramref name="gather"/>, y = sum_e w[e] src[cols[e]] in four accumulators per half as
+    /// <see cref="GatherChunk256"/> (so the same sums as a pass per half); with <paramref name="scatter"/>,
+    /// dst[cols[e]] += w[e] x in edge order. A pass per half read each edge's column and weight twice, and a
+    /// gather-scatter made four passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EdgesTwo256(ref T w, ref int cols, int rs, int re, ref T src, ref T y, ref T x, ref T dst, int d, bool gather, bool scatter)
+    {
+        int h = Vector256<T>.Count;
+        Vector256<T> xl = default, xh = default;
+        if (scatter) (xl, xh) = (Vector256.LoadUnsafe(ref x), Vector256.LoadUnsafe(ref x, (nuint)h));
+        Vector256<T> l0 = default, l1 = default, l2 = default, l3 = default, h0 = default, h1 = default, h2 = default, h3 = default;
+        int e = rs;
+        for (; e <= re - 4; e += 4)
+        {
+            EdgeTwo256(ref w, ref cols, e, ref src, ref dst, d, xl, xh, ref l0, ref h0, gather, scatter);
+            EdgeTwo256(ref w, ref cols, e + 1, ref src, ref dst, d, xl, xh, ref l1, ref h1, gather, scatter);
+            EdgeTwo256(ref w, ref cols, e + 2, ref src, ref dst, d, xl, xh, ref l2, ref h2, gather, scatter);
+            EdgeTwo256(ref w, ref cols, e + 3, ref src, ref dst, d, xl, xh, ref l3, ref h3, gather, scatter);
+        }
+        if (e < re) EdgeTwo256(ref w, ref cols, e, ref src, ref dst, d, xl, xh, ref l0, ref h0, gather, scatter);
+        if (e + 1 < re) EdgeTwo256(ref w, ref cols, e + 1, ref src, ref dst, d, xl, xh, ref l1, ref h1, gather, scatter);
+        if (e + 2 < re) EdgeTwo256(ref w, ref cols, e + 2, ref src, ref dst, d, xl, xh, ref l2, ref h2, gather, scatter);
+        if (!gather) return;
+        ((l0 + l1) + (l2 + l3)).StoreUnsafe(ref y);
+        ((h0 + h1) + (h2 + h3)).StoreUnsafe(ref y, (nuint)h);
+    }
+
+    /// <summary>Edge e of <see cref="EdgesTwo256"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EdgeTwo256(ref T w, ref int cols, int e, ref T src, ref T dst, int d, Vector256<T> xl, Vector256<T> xh,
+        ref Vector256<T> low, ref Vector256<T> high, bool gather, bool scatter)
+    {
+        int h = Vector256<T>.Count;
+        var wv = Vector256.Create(Unsafe.Add(ref w, e));
+        nint at = (nint)Unsafe.Add(ref cols, e) * d;
+        if (scatter)
+        {
+            ref T t = ref Unsafe.Add(ref dst, at);
+            Fma(wv, xl, Vector256.LoadUnsafe(ref t)).StoreUnsafe(ref t);
+            Fma(wv, xh, Vector256.LoadUnsafe(ref t, (nuint)h)).StoreUnsafe(ref t, (nuint)h);
+        }
+        if (gather)
+        {
+            ref T row = ref Unsafe.Add(ref src, at);
+            low = Fma(wv, Vector256.LoadUnsafe(ref row), low);
+            high = Fma(wv, Vector256.LoadUnsafe(ref row, (nuint)h), high);
+        }
+    }
 
     /// <summary>One row's gather of one 256-bit chunk, four accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
