@@ -74,11 +74,14 @@ internal static class CpuWorkers
         int helpers = Math.Min(Math.Min(threads, chunks) - 1, WorkerCount);
         if (helpers <= 0 || _isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            for (int c = 0; c < chunks; c++) body(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
+            for (int c = 0; c < chunks; c++) body(c * grain, RangeEnd(c, count, grain));
             return;
         }
         RunRegion(chunks, helpers, null, body, count, grain);
     }
+
+    /// <summary>The end of chunk c of the items [0, count) cut into chunks of grain.</summary>
+    private static int RangeEnd(int c, int count, int grain) => (int)Math.Min(count, (long)(c + 1) * grain);
 
     /// <summary>Runs one region, the caller holding <see cref="_busy"/>: its chunks on the caller and the helpers.</summary>
     private static void RunRegion(int chunks, int helpers, Action<int>? chunk, Action<int, int>? ranges, int count, int grain)
@@ -121,7 +124,7 @@ internal static class CpuWorkers
         {
             int c;
             if (ranges != null)
-                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) ranges(c * grain, (int)Math.Min(count, (long)(c + 1) * grain));
+                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) ranges(c * grain, RangeEnd(c, count, grain));
             else
                 while ((c = Interlocked.Increment(ref _next) - 1) < chunks) chunk!(c);
         }

@@ -310,17 +310,17 @@ internal static unsafe class GemmDriver
 
     // In-place panels. A kernel that ReadsInPlace takes any operand whose full panels it can address with strides:
     // a transposed A (its MR values of a step are adjacent, as in a packed panel, one stored row apart per step), a
-    // row-major B (NR adjacent values per step, one row apart), and a row-major A (row pointers, one value apart
+    // row-major B (NR adjacent values per step, one row apart), and a row-major A (four row pointers, one value apart
     // per step). Packing copies the whole operand once per tile, which, for the K-long weight gradient X^T dY, cost
     // as much as a tenth of the product; the values and their order of operations are the same either way.
     // Partial panels stay packed: their zero padding is what keeps the kernel inside the operand.
 
     /// <summary>
-    /// A row-major A is read in place only when a tile has at most this many columns: each column panel reads the
-    /// MR rows again, from L1 but through several pointers, where a packed panel is read in order. On 2592 x 128 x K
-    /// products (4 panels of 32) in place was 3-6% faster; with 12 and 16 panels 1% and 2% slower.
+    /// A row-major A is read in place only when a tile has at most this many column panels: each panel reads the
+    /// MR rows again, from L1 but through four pointers, where a packed panel is read in order. On 2592 x 128 x K
+    /// products (4 panels) in place was 3-6% faster; with 12 and 16 panels 1% and 2% slower.
     /// </summary>
-    private const int RowMajorAColumns = 128;
+    private const int RowMajorAPanels = 4;
 
     /// <summary>The A panels of a tile read in place (the first ones, all full), and the line and step strides to read them with.</summary>
     private static (int Panels, nint Line, nint Step) InPlaceA<T, TKernel>(in GemmProblem<T> pr, int mcur, int nPanels)
@@ -329,7 +329,7 @@ internal static unsafe class GemmDriver
     {
         if (!TKernel.ReadsInPlace) return (0, 1, TKernel.MR);
         if (pr.TransA) return (mcur / TKernel.MR, 1, pr.Lda);
-        return nPanels * TKernel.NR <= RowMajorAColumns ? (mcur / TKernel.MR, pr.Lda, 1) : (0, 1, TKernel.MR);
+        return nPanels <= RowMajorAPanels ? (mcur / TKernel.MR, pr.Lda, 1) : (0, 1, TKernel.MR);
     }
 
     /// <summary>The B panels of a tile read in place: the full ones of a row-major B that is not already packed for all tiles.</summary>

@@ -78,10 +78,9 @@ internal static partial class SparseAttentionKernels<T>
         Fma(Vector512.Create(Unsafe.Add(ref w, e)), Vector512.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d)), acc);
 
     /// <summary>
-    /// One row's gather of elements [c, d): 256-bit chunks (the whole row without AVX-512) with four accumulators as
-    /// <see cref="GatherChunk"/>, then scalars, one accumulator each in edge order.
+    /// One row's gather of elements [c, d): 256-bit chunks (the whole row without AVX-512, d not 16) with four
+    /// accumulators as <see cref="GatherChunk"/>, then scalars, one accumulator each in edge order.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GatherRest(ref T w, ref int cols, int rs, int re, ref T src, ref T y, int c, int d)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -278,8 +277,7 @@ internal static partial class SparseAttentionKernels<T>
     private static Vector256<T> GatherOne256(ref T w, ref int cols, int e, ref T src, int d, Vector256<T> acc) =>
         Fma(Vector256.Create(Unsafe.Add(ref w, e)), Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (nint)Unsafe.Add(ref cols, e) * d)), acc);
 
-    /// <summary>One row's scatter of elements [c, d): 256-bit chunks (the whole row without AVX-512), then scalars.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>One row's scatter of elements [c, d): 256-bit chunks (the whole row without AVX-512, d not 16), then scalars.</summary>
     private static void ScatterRest(ref T w, ref int cols, int rs, int re, ref T x, ref T dst, int c, int d)
     {
         if (Vector256.IsHardwareAccelerated)
