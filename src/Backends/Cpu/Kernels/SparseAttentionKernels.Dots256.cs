@@ -44,6 +44,81 @@ internal static partial class SparseAttentionKernels<T>
         }
     }
 
+    /// <summary>
+    /// The forward's logits and softmax of rows [i0, i1) together, for the 256-bit batched dots:
+    /// dst[e - rowPtr[i0]] = softmax over row i of scale * x_i . src[cols[e]]. A row of 8..32 edges keeps its (at most
+    /// four) blocks of dots in registers through the softmax, instead of storing them for <see cref="Softmax"/> to
+    /// load again; other rows take <see cref="Dots"/> and <see cref="Softmax"/>. The blocks, the maximum, the sum and the
+    /// stores are those of the two loops, so the probabilities are the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a frame of its own, as Dots
+    private static void DotsSoftmax256(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, T scale, int d)
+    {
+        if (d == 2 * Vector256<float>.Count) DotsSoftmaxRows256(ref x, xStride, ref src, rowPtr, cols, i0, i1, dst, scale, 2 * Vector256<float>.Count);
+        else DotsSoftmaxRows256(ref x, xStride, ref src, rowPtr, cols, i0, i1, dst, scale, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotsSoftmaxRows256(ref T x, int xStride, ref T src, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, T scale, int d)
+    {
+        const int F = 8;
+        int e0 = rowPtr[i0];
+        ref int c0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), e0);
+        ref float d0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(dst));
+        ref float s = ref Unsafe.As<T, float>(ref src);
+        var sc = Vector256.Create(float.CreateTruncating(scale));
+        for (int i = i0; i < i1; i++)
+        {
+            int rs = rowPtr[i] - e0, re = rowPtr[i + 1] - e0, length = re - rs;
+            if (length == 0) continue;
+            ref T xi = ref Unsafe.Add(ref x, (nint)i * xStride);
+            if (length < F || length > 4 * F)
+            {
+                Dots(ref xi, 0, ref src, rowPtr, cols, i, i + 1, dst[rs..], d);
+                Softmax(dst.Slice(rs, length), scale);
+                continue;
+            }
+            PrefetchRow(ref xi, PrefetchDistance, xStride);
+            ref float xf = ref Unsafe.As<T, float>(ref xi);
+            ref int rowCols = ref Unsafe.Add(ref c0, rs);
+            ref float p = ref Unsafe.Add(ref d0, rs);
+            // The four vectors of ShortOffsets; a block that repeats the one before it is not computed again (its
+            // lanes add nothing to the sum, and the maximum is the same).
+            var (o1, o2, o3) = ShortOffsets(length);
+            var x0 = Block8(ref xf, ref s, ref rowCols, d) * sc;
+            var x1 = o1 > 0 ? Block8(ref xf, ref s, ref Unsafe.Add(ref rowCols, (nint)o1), d) * sc : x0;
+            var x2 = o2 > o1 ? Block8(ref xf, ref s, ref Unsafe.Add(ref rowCols, (nint)o2), d) * sc : x1;
+            var x3 = o3 > o2 ? Block8(ref xf, ref s, ref Unsafe.Add(ref rowCols, (nint)o3), d) * sc : x2;
+            var top = Vector256.Create(float.CreateTruncating(HorizontalMax(
+                Vector256.MaxNative(Vector256.MaxNative(x0, x1), Vector256.MaxNative(x2, x3)).As<float, T>())));
+            var y0 = VectorExp.ExpOfNonPositive(x0 - top);
+            var total = y0;
+            var y1 = y0;
+            if (o1 > 0)
+            {
+                y1 = VectorExp.ExpOfNonPositive(x1 - top);
+                total += y1 & Fresh(0, o1).As<T, float>();
+            }
+            var y2 = y1;
+            if (o2 > o1)
+            {
+                y2 = VectorExp.ExpOfNonPositive(x2 - top);
+                total += y2 & Fresh(o1, o2).As<T, float>();
+            }
+            var y3 = y2;
+            if (o3 > o2)
+            {
+                y3 = VectorExp.ExpOfNonPositive(x3 - top);
+                total += y3 & Fresh(o2, o3).As<T, float>();
+            }
+            var scaleBy = Vector256.Create(1f / Vector256.Sum(total));
+            (y0 * scaleBy).StoreUnsafe(ref p);
+            (y1 * scaleBy).StoreUnsafe(ref p, o1);
+            (y2 * scaleBy).StoreUnsafe(ref p, o2);
+            (y3 * scaleBy).StoreUnsafe(ref p, o3);
+        }
+    }
+
     /// <summary>A row of fewer than eight edges: one block over its columns, the last one repeated.</summary>
     private static void ShortRowDots256(ref float x, ref float src, ref int cols, int rs, int re, ref float dst, int d)
     {

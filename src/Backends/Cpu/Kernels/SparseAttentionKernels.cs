@@ -85,9 +85,13 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                     int i1 = Math.Min(n, i0 + RowBlock);
                     int e0 = rowPtr[i0], e1 = rowPtr[i1];
                     var pb = probBlock != null ? probBlock.AsSpan(0, e1 - e0) : p[e0..e1];
-                    Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, d);
-                    for (int i = i0; i < i1; i++)
-                        if (rowPtr[i] < rowPtr[i + 1]) Softmax(pb.Slice(rowPtr[i] - e0, rowPtr[i + 1] - rowPtr[i]), scale);
+                    if (BatchedDots256(d)) DotsSoftmax256(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, scale, d);
+                    else
+                    {
+                        Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, d);
+                        for (int i = i0; i < i1; i++)
+                            if (rowPtr[i] < rowPtr[i + 1]) Softmax(pb.Slice(rowPtr[i] - e0, rowPtr[i + 1] - rowPtr[i]), scale);
+                    }
                     Gather(pb, rowPtr, cols, i0, i1, ref packedV, ref rows.Target(b, h, i0), rows.Stride, d);
                     rows.Flush(b, h, i0, i1);
                     if (probBlock != null && e1 > e0) StreamCopy(ref probBlock[0], ref p[e0], e1 - e0);
