@@ -9,7 +9,7 @@ internal sealed record CompareOptions
     public int Reps { get; init; } = 10;
     /// <summary>Untimed pause before each timed step, so the previous engine's spinning workers have gone idle.</summary>
     public int SettleMs { get; init; } = 100;
-    /// <summary>Child mode: run only this engine ("gsdm" or "torch") and print its peak working set.</summary>
+    /// <summary>Run only this engine ("gsdm" or "torch"): time it alone, or, with <see cref="Peak"/>, print its peak working set.</summary>
     public string? Engine { get; init; }
     /// <summary>Child mode: the torch attention variant ("sparse-gather" or "dense-masked").</summary>
     public string? Variant { get; init; }
@@ -21,6 +21,7 @@ internal sealed record CompareOptions
 
     public const string Usage =
         "usage: GsdmCore.Compare [--case all|<name>] [--threads N] [--warmup N] [--reps N] [--settle-ms N] [--profile] [--no-peak] [--device cpu|cuda|cuda:N]\n" +
+        "       GsdmCore.Compare --engine gsdm|torch [--variant sparse-gather|dense-masked] [--case all|<name>] [--reps N]   (one engine alone: fastest, lower-quartile and median step)\n" +
         "       GsdmCore.Compare --engine gsdm|torch --case <name> --peak   (child mode, used for peak memory)";
 
     public static CompareOptions Parse(string[] args)

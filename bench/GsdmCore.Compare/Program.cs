@@ -26,6 +26,12 @@ try
         }
         return 0;
     }
+    if (o.Engine is not null)
+    {
+        if (o.Engine == "torch") TorchSetup.Initialise(o.Threads, quiet: true);
+        foreach (var c in cases) SingleEngineTiming.Run(c, o);
+        return 0;
+    }
     TorchSetup.Initialise(o.Threads, quiet: false);
     Console.WriteLine($"threads={o.Threads} warmup={o.Warmup} reps={o.Reps} settle_ms={o.SettleMs} (interleaved, medians)");
     foreach (var c in cases)
