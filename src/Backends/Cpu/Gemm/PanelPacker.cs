@@ -36,7 +36,14 @@ internal static unsafe class PanelPacker
             {
                 T* s = src + p * stepStride;
                 T* d = dst + (nint)p * width;
-                for (int q = 0; q * width < count; q++)
+                int q = 0;
+                // Six-wide panels (the AVX2 kernel's A), every step but the last: one 256-bit move per panel, whose two
+                // extra values land on the next step's place in the same panel, written over when that step is packed.
+                // Only where the source has the two values after the panel's six (not past the last line).
+                if (typeof(T) == typeof(float) && width == 6 && p < kc - 1 && Vector256.IsHardwareAccelerated)
+                    for (; (q + 1) * width + 2 <= count; q++)
+                        Vector256.Load((float*)(s + q * width)).Store((float*)(d + q * panelSize));
+                for (; q * width < count; q++)
                 {
                     int lines = Math.Min(width, count - q * width);
                     CopyShort(s + q * width, d + q * panelSize, lines);
