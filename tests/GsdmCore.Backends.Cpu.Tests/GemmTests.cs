@@ -107,6 +107,19 @@ public sealed unsafe class GemmTests
         Assert.Equal(1, GemmBlocking.Create(1, 2592, 128, 128, 12, 32).KSplits);
     }
 
+    [Fact]
+    public void ProductsThatShareBSplitRowsBeforeColumns()
+    {
+        // The sampling step's Q/K/V product (1296 x 384 x 128): one B packed for all row blocks, so rows are split and
+        // every A row is packed once; a batch of different Bs still halves the wider side.
+        var shared = GemmBlocking.Create(1, 1296, 384, 128, 6, 16, sameB: true);
+        Assert.Equal(1, shared.NBlocks);
+        Assert.True(shared.TaskCount >= 8, $"{shared.TaskCount} tasks");
+        var own = GemmBlocking.Create(1, 1296, 384, 128, 6, 16, sameB: false);
+        Assert.Equal(2, own.NBlocks);
+        Assert.Equal(shared.TaskCount, own.TaskCount);
+    }
+
     [Theory]
     [MemberData(nameof(EdgeShapes))]
     public void SgemmHandlesTileAndBlockEdgesForAllTransposes(int m, int n, int k)

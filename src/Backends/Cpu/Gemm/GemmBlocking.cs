@@ -57,8 +57,11 @@ internal readonly struct GemmBlocking
         Parallelizable = parallelizable;
     }
 
-    /// <summary>Chooses blocks for a <paramref name="batch"/> of m x n x k products with an mr x nr kernel (m, n, k, batch &gt; 0).</summary>
-    public static GemmBlocking Create(int batch, int m, int n, int k, int mr, int nr)
+    /// <summary>
+    /// Chooses blocks for a <paramref name="batch"/> of m x n x k products with an mr x nr kernel (m, n, k, batch &gt; 0);
+    /// <paramref name="sameB"/>: every batch entry reads the same B, which the driver then packs once for all row blocks.
+    /// </summary>
+    public static GemmBlocking Create(int batch, int m, int n, int k, int mr, int nr, bool sameB = false)
     {
         int kc = Balanced(k, KcMax, 1);
         int mc = Balanced(m, McMax, mr);
@@ -77,10 +80,16 @@ internal readonly struct GemmBlocking
         else if (parallelizable)
         {
             // Halve the longer side of the tile; splitting N repacks A and splitting M repacks B,
-            // and a squarer tile keeps both repacking costs small.
+            // and a squarer tile keeps both repacking costs small. A B packed once for all row blocks is not
+            // repacked when M is split: M goes first then (the sampling step's 1296 x 384 x 128 Q/K/V product
+            // packed its A twice in two column blocks).
             while (Tasks(batch, m, n, mc, nc) < MinTasks)
             {
-                if (nc > mc && nc >= 4 * nr)
+                if (sameB && mc >= 8 * mr)
+                {
+                    mc = RoundUp(Ceil(mc, 2), mr);
+                }
+                else if (nc > mc && nc >= 4 * nr)
                 {
                     nc = RoundUp(Ceil(nc, 2), nr);
                 }

@@ -21,7 +21,8 @@ internal static unsafe class GemmDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
-        GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR);
+        GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR,
+            sameB: problem.Batch == 1 || problem.StrideB == 0);
         // When every batch entry reads the same B and C has several row blocks, each task would pack the same B
         // panels again (a 2592 x 128 x 128 product has 14 row blocks): pack them once, before the tasks.
         // A product split along K instead gets the slot for the partial products of its later parts.

@@ -59,6 +59,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     public static void Forward(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o,
         int batch, int heads, int d, T[]? probs)
     {
+        bool split = SplitsPasses(n, d);
         CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 4), (start, end) =>
         {
             int packedLength = PackedLength(n, d);
@@ -66,17 +67,37 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             // Without probs to keep, the probabilities of one (batch, head) go to scratch.
             T[]? scratch = probs == null ? ArrayPool<T>.Shared.Rent(Math.Max(1, nnz)) : null;
             var rows = new RowStream(o, n, d, batch * heads);
-            // Probabilities kept for backward and too many to stay cached are computed in a block and streamed out.
-            T[]? probBlock = probs != null && Streams(nnz, 1, batch * heads) ? ArrayPool<T>.Shared.Rent(MaxBlockEdges(rowPtr, n)) : null;
+            // Probabilities kept for backward and too many to stay cached are computed in a block and streamed out; so
+            // are all of them when the passes are split, where they would evict the packed K.
+            T[]? probBlock = split || (probs != null && Streams(nnz, 1, batch * heads)) ? ArrayPool<T>.Shared.Rent(MaxBlockEdges(rowPtr, n)) : null;
             for (int bh = start; bh < end; bh++)
             {
                 int b = bh / heads, h = bh - b * heads;
                 var p = probs != null ? probs.AsSpan(bh * nnz, nnz) : scratch.AsSpan(0, nnz);
                 // The next item's first rows, read from L3 or memory while this item computes.
                 if (bh + 1 < end) PrefetchLeadingRows(bh + 1, heads, n, k, v, q, o);
+                ref T q0 = ref q.Row(b, h, 0);
+                if (split)
+                {
+                    // K alone through the logits and softmax of every row, then V alone through the weighted sums.
+                    ref T packedK1 = ref Pack(buffer, 0, k, b, h, n, d);
+                    for (int i0 = 0; i0 < n; i0 += RowBlock)
+                    {
+                        int i1 = Math.Min(n, i0 + RowBlock), e0 = rowPtr[i0], e1 = rowPtr[i1];
+                        RowLogits(ref q0, q.SN, ref packedK1, rowPtr, cols, i0, i1, probBlock.AsSpan(0, e1 - e0), scale, d);
+                        if (e1 > e0) StreamCopy(ref probBlock![0], ref p[e0], e1 - e0);
+                    }
+                    ref T packedV1 = ref Pack(buffer, 0, v, b, h, n, d);
+                    for (int i0 = 0; i0 < n; i0 += RowBlock)
+                    {
+                        int i1 = Math.Min(n, i0 + RowBlock);
+                        Gather(p[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packedV1, ref rows.Target(b, h, i0), rows.Stride, d);
+                        rows.Flush(b, h, i0, i1);
+                    }
+                    continue;
+                }
                 ref T packedK = ref Pack(buffer, 0, k, b, h, n, d);
                 ref T packedV = ref Pack(buffer, packedLength, v, b, h, n, d);
-                ref T q0 = ref q.Row(b, h, 0);
                 // Blocks of rows: the logits of a block (a loop of its own, so that the latency chains of consecutive
                 // rows overlap), their softmax in place, and the weighted sums of V, while the block's
                 // probabilities are still cached.
@@ -85,13 +106,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                     int i1 = Math.Min(n, i0 + RowBlock);
                     int e0 = rowPtr[i0], e1 = rowPtr[i1];
                     var pb = probBlock != null ? probBlock.AsSpan(0, e1 - e0) : p[e0..e1];
-                    if (BatchedDots256(d)) DotsSoftmax256(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, scale, d);
-                    else
-                    {
-                        Dots(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, d);
-                        for (int i = i0; i < i1; i++)
-                            if (rowPtr[i] < rowPtr[i + 1]) Softmax(pb.Slice(rowPtr[i] - e0, rowPtr[i + 1] - rowPtr[i]), scale);
-                    }
+                    RowLogits(ref q0, q.SN, ref packedK, rowPtr, cols, i0, i1, pb, scale, d);
                     Gather(pb, rowPtr, cols, i0, i1, ref packedV, ref rows.Target(b, h, i0), rows.Stride, d);
                     rows.Flush(b, h, i0, i1);
                     if (probBlock != null && e1 > e0) StreamCopy(ref probBlock[0], ref p[e0], e1 - e0);
@@ -104,6 +119,33 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         });
     }
 
+    /// <summary>dst[e - rowPtr[i0]] = softmax over row i of scale * q_i . k_j for the rows [i0, i1), k packed [n, d].</summary>
+    private static void RowLogits(ref T q0, int qStride, ref T packedK, int[] rowPtr, int[] cols, int i0, int i1, Span<T> dst, T scale, int d)
+    {
+        if (BatchedDots256(d))
+        {
+            DotsSoftmax256(ref q0, qStride, ref packedK, rowPtr, cols, i0, i1, dst, scale, d);
+            return;
+        }
+        Dots(ref q0, qStride, ref packedK, rowPtr, cols, i0, i1, dst, d);
+        int e0 = rowPtr[i0];
+        for (int i = i0; i < i1; i++)
+            if (rowPtr[i] < rowPtr[i + 1]) Softmax(dst.Slice(rowPtr[i] - e0, rowPtr[i + 1] - rowPtr[i]), scale);
+    }
+
+    /// <summary>
+    /// Whether each (batch, head) runs its passes with one packed [n, d] matrix at a time (the forward: K, then V; the
+    /// backward: V, the dV accumulator, K, the dK accumulator) instead of two: when two would take more than three
+    /// quarters of a core's L2 cache, where the random reads of one matrix evicted the other (n above about 3000 for
+    /// head dim 16 with a 512 KB L2). Each row's arithmetic, and the scatters' order, are the same either way, so the
+    /// results are the same bits; the split passes read the streamed inputs and per-edge values twice.
+    /// </summary>
+    internal static bool SplitsPasses(int n, int d) =>
+        SplitOverride ?? 2L * n * d * Unsafe.SizeOf<T>() > CpuCaches.L2Bytes * 3 / 4;
+
+    /// <summary>Tests only: forces the split (true) or the paired (false) passes; null leaves the choice to the cache size.</summary>
+    internal static bool? SplitOverride { get; set; }
+
     /// <summary>
     /// Gradients given dO: dS_e = p_e (dO_i.v_j - sum_e' p_e' dO_i.v_j'); dq_i = scale sum_e dS_e k_j,
     /// dk_j = scale sum_{e into j} dS_e q_i and dv_j = sum_{e into j} p_e dO_i (scattered along the edges in
@@ -115,6 +157,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue;
         var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
         int packedLength = PackedLength(n, d);
+        bool split = SplitsPasses(n, d);
         CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 8), (start, end) =>
         {
             // A packed input matrix and a packed accumulator, then scale * dS of one (batch, head) in edge order.
@@ -131,6 +174,12 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                     PrefetchLeadingRows(bh + 1, heads, n, v, dO, k, q);
                     // Absent targets are default views: no data, nothing to prefetch.
                     PrefetchLeadingRows(bh + 1, heads, n, dvv, dkv, dqv, default);
+                }
+                if (split)
+                {
+                    BackwardSplit(n, rowPtr, cols, scale, q, k, v, dO, p, s, buffer, packedLength, b, h, d, batch * heads, dqv, dkv, dvv,
+                        needDq, needDk, needDv, rows);
+                    continue;
                 }
                 // Pass 1 reads V and updates dV, a block of rows at a time: the dots dO_i.v_j, dv_j += p_e dO_i, then
                 // dS from the dots.
@@ -167,6 +216,48 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             ArrayPool<T>.Shared.Return(sds);
             rows.Dispose();
         });
+    }
+
+    /// <summary>
+    /// One (batch, head) of <see cref="Backward"/> with its passes split (<see cref="SplitsPasses"/>): the dots with V and
+    /// dS; the dV scatter; the dq gather from K; the dK scatter. Each pass holds one packed matrix.
+    /// </summary>
+    private static void BackwardSplit(int n, int[] rowPtr, int[] cols, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO,
+        Span<T> p, Span<T> s, T[] buffer, int packedLength, int b, int h, int d, int items, HeadView<T> dq, HeadView<T> dk, HeadView<T> dv,
+        bool needDq, bool needDk, bool needDv, RowStream rows)
+    {
+        ref T dO0 = ref dO.Row(b, h, 0);
+        ref T packed = ref Pack(buffer, 0, v, b, h, n, d);
+        for (int i0 = 0; i0 < n; i0 += RowBlock)
+        {
+            int i1 = Math.Min(n, i0 + RowBlock);
+            Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s[rowPtr[i0]..], d);
+            for (int i = i0; i < i1; i++)
+                if (rowPtr[i] < rowPtr[i + 1])
+                    DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
+        }
+        if (needDv)
+        {
+            ref T acc = ref Accumulator(buffer, packedLength, n, d, true);
+            Scatter(p, rowPtr, cols, 0, n, ref dO0, dO.SN, ref acc, d);
+            Unpack(ref acc, dv, b, h, n, d, items);
+        }
+        if (needDq)
+        {
+            packed = ref Pack(buffer, 0, k, b, h, n, d);
+            for (int i0 = 0; i0 < n; i0 += RowBlock)
+            {
+                int i1 = Math.Min(n, i0 + RowBlock);
+                Gather(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, d);
+                rows.Flush(b, h, i0, i1);
+            }
+        }
+        if (needDk)
+        {
+            ref T acc = ref Accumulator(buffer, packedLength, n, d, true);
+            Scatter(s, rowPtr, cols, 0, n, ref q.Row(b, h, 0), q.SN, ref acc, d);
+            Unpack(ref acc, dk, b, h, n, d, items);
+        }
     }
 
     /// <summary>
