@@ -94,14 +94,15 @@ public sealed unsafe class GemmTests
     public void SmallCWithLongKIsSplitAlongK()
     {
         // The shapes the edge cases above rely on to reach the split path, and a weight gradient X^T dY.
-        Assert.Equal(2, GemmBlocking.Create(1, 60, 40, 2100, 12, 32).KSplits);
+        Assert.Equal(4, GemmBlocking.Create(1, 60, 40, 2100, 12, 32).KSplits);
         Assert.Equal(8, GemmBlocking.Create(1, 20, 40, 8300, 12, 32).KSplits);
         Assert.Equal(2, GemmBlocking.Create(1, 25, 65, 513, 12, 32).KSplits);
+        // Parts of at least two K blocks beyond two parts, in an even number: 2592 deep gives five, taken as four.
         var weightGradient = GemmBlocking.Create(1, 128, 128, 2592, 12, 32);
-        Assert.Equal(2, weightGradient.KSplits);
-        Assert.Equal(2, weightGradient.TaskCount);
-        // Parts of at least four K blocks beyond two parts: 4096 deep gives four.
-        Assert.Equal(4, GemmBlocking.Create(1, 128, 128, 4096, 12, 32).KSplits);
+        Assert.Equal(4, weightGradient.KSplits);
+        Assert.Equal(4, weightGradient.TaskCount);
+        Assert.Equal(8, GemmBlocking.Create(1, 128, 128, 4096, 12, 32).KSplits);
+        Assert.Equal(2, GemmBlocking.Create(1, 128, 128, 1100, 12, 32).KSplits);
         // Batched products and products with enough tiles keep the whole K in one task.
         Assert.Equal(1, GemmBlocking.Create(2, 60, 40, 2100, 12, 32).KSplits);
         Assert.Equal(1, GemmBlocking.Create(1, 2592, 128, 128, 12, 32).KSplits);
