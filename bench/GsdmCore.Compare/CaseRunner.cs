@@ -11,11 +11,8 @@ internal static class CaseRunner
 
     public static void Run(BenchCase c, CompareOptions o)
     {
-        var problem = c.Problem();
+        var (problem, diffusion, train, sample) = CaseSetup.For(c);
         var graph = problem.Graph;
-        var diffusion = GaussianDiffusion.Default();
-        var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
-        var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
         using var gsdm = new GsdmEngine(graph, c.Model, diffusion, train, sample, GsdmCore.Device.Parse(o.Device));
 
         var torchEngines = new List<TorchEngine>();
@@ -98,14 +95,7 @@ internal static class CaseRunner
     /// <summary>Child mode: only one engine in this process; runs steps and prints its peak working set.</summary>
     public static void RunPeakChild(BenchCase c, CompareOptions o)
     {
-        var problem = c.Problem();
-        var diffusion = GaussianDiffusion.Default();
-        var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
-        var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
-        IEngine engine = o.Engine == "gsdm"
-            ? new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample, GsdmCore.Device.Parse(o.Device))
-            : new TorchEngine(problem.Graph, c.Model,
-                o.Variant == "sparse-gather" ? TorchAttentionVariant.SparseGather : TorchAttentionVariant.DenseMasked, train, sample);
+        IEngine engine = CaseSetup.For(c).Engine(c, o);
         using (engine)
         {
             for (int i = 0; i < o.Warmup + o.Reps; i++) engine.TrainStep();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using GsdmCore.Diffusion;
 
 namespace GsdmCore.Compare;
 
@@ -13,14 +12,7 @@ internal static class SingleEngineTiming
 {
     public static void Run(BenchCase c, CompareOptions o)
     {
-        var problem = c.Problem();
-        var diffusion = GaussianDiffusion.Default();
-        var train = StepInputs.Create(problem, diffusion, c.TrainBatch, 11);
-        var sample = StepInputs.Create(problem, diffusion, c.SampleBatch, 12);
-        IEngine engine = o.Engine == "gsdm"
-            ? new GsdmEngine(problem.Graph, c.Model, diffusion, train, sample, GsdmCore.Device.Parse(o.Device))
-            : new TorchEngine(problem.Graph, c.Model,
-                o.Variant == "sparse-gather" ? TorchAttentionVariant.SparseGather : TorchAttentionVariant.DenseMasked, train, sample);
+        IEngine engine = CaseSetup.For(c).Engine(c, o);
         using (engine)
         {
             var trainMs = Times(() => engine.TrainStep(), o);
