@@ -21,8 +21,8 @@ internal static unsafe class GemmDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
-        GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR,
-            sameB: problem.Batch == 1 || problem.StrideB == 0);
+        bool sameB = problem.Batch == 1 || problem.StrideB == 0;
+        GemmBlocking blocking = GemmBlocking.Create(problem.Batch, problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR, sameB);
         // When every batch entry reads the same B and C has several row blocks, each task would pack the same B
         // panels again (a 2592 x 128 x 128 product has 14 row blocks): pack them once, before the tasks.
         // A product split along K instead gets the slot for the partial products of its later parts.
@@ -33,7 +33,7 @@ internal static unsafe class GemmDriver
             shared = PackBuffer<T>.RentShared();
             partials = shared.Ensure((nint)(blocking.KSplits - 1) * problem.M * problem.N);
         }
-        else if (blocking.MBlocks > 1 && (problem.Batch == 1 || problem.StrideB == 0))
+        else if (blocking.MBlocks > 1 && sameB)
         {
             shared = PackBuffer<T>.RentShared();
             sharedB = PackAllB<T, TKernel>(problem, blocking, shared, maxThreads);

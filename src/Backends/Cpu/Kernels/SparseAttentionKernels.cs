@@ -87,13 +87,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                         RowLogits(ref q0, q.SN, ref packedK1, rowPtr, cols, i0, i1, probBlock.AsSpan(0, e1 - e0), scale, d);
                         if (e1 > e0) StreamCopy(ref probBlock![0], ref p[e0], e1 - e0);
                     }
-                    ref T packedV1 = ref Pack(buffer, 0, v, b, h, n, d);
-                    for (int i0 = 0; i0 < n; i0 += RowBlock)
-                    {
-                        int i1 = Math.Min(n, i0 + RowBlock);
-                        Gather(p[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packedV1, ref rows.Target(b, h, i0), rows.Stride, d);
-                        rows.Flush(b, h, i0, i1);
-                    }
+                    GatherAllRows(p, rowPtr, cols, n, ref Pack(buffer, 0, v, b, h, n, d), rows, b, h, d);
                     continue;
                 }
                 ref T packedK = ref Pack(buffer, 0, k, b, h, n, d);
@@ -191,9 +185,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
                     int i1 = Math.Min(n, i0 + RowBlock);
                     Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s[rowPtr[i0]..], d);
                     if (needDv) Scatter(p[rowPtr[i0]..], rowPtr, cols, i0, i1, ref dO0, dO.SN, ref acc, d);
-                    for (int i = i0; i < i1; i++)
-                        if (rowPtr[i] < rowPtr[i + 1])
-                            DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
+                    DsFromDotsOfRows(s, p, rowPtr, i0, i1, scale);
                 }
                 if (needDv) Unpack(ref acc, dvv, b, h, n, d, batch * heads);
                 if (!needDq && !needDk) continue;
@@ -232,9 +224,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
         {
             int i1 = Math.Min(n, i0 + RowBlock);
             Dots(ref dO0, dO.SN, ref packed, rowPtr, cols, i0, i1, s[rowPtr[i0]..], d);
-            for (int i = i0; i < i1; i++)
-                if (rowPtr[i] < rowPtr[i + 1])
-                    DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
+            DsFromDotsOfRows(s, p, rowPtr, i0, i1, scale);
         }
         if (needDv)
         {
@@ -242,21 +232,31 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             Scatter(p, rowPtr, cols, 0, n, ref dO0, dO.SN, ref acc, d);
             Unpack(ref acc, dv, b, h, n, d, items);
         }
-        if (needDq)
-        {
-            packed = ref Pack(buffer, 0, k, b, h, n, d);
-            for (int i0 = 0; i0 < n; i0 += RowBlock)
-            {
-                int i1 = Math.Min(n, i0 + RowBlock);
-                Gather(s[rowPtr[i0]..], rowPtr, cols, i0, i1, ref packed, ref rows.Target(b, h, i0), rows.Stride, d);
-                rows.Flush(b, h, i0, i1);
-            }
-        }
+        if (needDq) GatherAllRows(s, rowPtr, cols, n, ref Pack(buffer, 0, k, b, h, n, d), rows, b, h, d);
         if (needDk)
         {
             ref T acc = ref Accumulator(buffer, packedLength, n, d, true);
             Scatter(s, rowPtr, cols, 0, n, ref q.Row(b, h, 0), q.SN, ref acc, d);
             Unpack(ref acc, dk, b, h, n, d, items);
+        }
+    }
+
+    /// <summary>In place, for the rows [i0, i1) with edges: s = scale * ((s - sum_e p_e s_e) * p), s and p in edge order.</summary>
+    private static void DsFromDotsOfRows(Span<T> s, ReadOnlySpan<T> p, int[] rowPtr, int i0, int i1, T scale)
+    {
+        for (int i = i0; i < i1; i++)
+            if (rowPtr[i] < rowPtr[i + 1])
+                DsFromDots(s.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), p.Slice(rowPtr[i], rowPtr[i + 1] - rowPtr[i]), scale);
+    }
+
+    /// <summary>The split passes' weighted sums: every row of item (b, h) of the output gathers w over the packed [n, d] src, a block of rows at a time.</summary>
+    private static void GatherAllRows(ReadOnlySpan<T> w, int[] rowPtr, int[] cols, int n, ref T src, RowStream rows, int b, int h, int d)
+    {
+        for (int i0 = 0; i0 < n; i0 += RowBlock)
+        {
+            int i1 = Math.Min(n, i0 + RowBlock);
+            Gather(w[rowPtr[i0]..], rowPtr, cols, i0, i1, ref src, ref rows.Target(b, h, i0), rows.Stride, d);
+            rows.Flush(b, h, i0, i1);
         }
     }
 
