@@ -49,12 +49,12 @@ public readonly record struct Device(DeviceKind Kind, int Index = 0)
     public static bool IsCudaAvailable => ProbeCuda();
 
     /// <summary>The backend that runs ops on this device.</summary>
-    public Backend Backend => Kind switch
+    public Backend Backend => CommandRecorder.Route(Kind switch
     {
         DeviceKind.Cpu => CpuBackend.Instance,
         DeviceKind.Cuda or DeviceKind.IlgpuCpu => GpuBackend(Kind, Index),
         _ => throw new TensorDeviceException("device", $"no backend for device {this}."),
-    };
+    });
 
     /// <summary>Parses "cpu", "cuda", "cuda:N" or "ilgpu-cpu" (as written by <see cref="ToString"/> and the CLI's --device).</summary>
     /// <exception cref="TensorDeviceException">Unknown text, or a CUDA device that is not present.</exception>

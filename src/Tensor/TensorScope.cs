@@ -45,14 +45,27 @@ public sealed class TensorScope : IDisposable
     /// <summary>The innermost open scope of this thread, or null.</summary>
     public static TensorScope? Current => _suspended > 0 ? null : _current;
 
-    /// <summary>Lets tensors created until the returned handle is disposed escape every scope (e.g. lazily created state).</summary>
+    /// <summary>
+    /// Lets tensors created until the returned handle is disposed escape every scope (e.g. lazily created state). In a
+    /// step being captured (<see cref="CapturedStep"/>) the ops run meanwhile are not recorded: such state is made once.
+    /// </summary>
     public static IDisposable Suspend()
     {
         _suspended++;
-        return new Resume();
+        return new Resume(CommandRecorder.Pause());
     }
 
-    internal static void Track(IBuffer buffer) => Current?._owned.Add(buffer);
+    /// <summary>Hands a new buffer to the innermost scope, or, while a step is captured, to the capture, which keeps it for its replays.</summary>
+    internal static void Track(IBuffer buffer)
+    {
+        if (_suspended > 0) return;
+        if (CapturedStep.Owner is { } capture)
+        {
+            capture.Own(buffer);
+            return;
+        }
+        _current?._owned.Add(buffer);
+    }
 
     /// <summary>Number of buffers this scope will release.</summary>
     public int Count => _disposed ? 0 : _owned.Count;
@@ -80,6 +93,7 @@ public sealed class TensorScope : IDisposable
     /// </summary>
     public static Tensor Persist(Tensor tensor)
     {
+        CapturedStep.Owner?.Disown(tensor.Buffer);
         for (var scope = _current; scope != null; scope = scope._parent)
         {
             int at = scope._owned.IndexOf(tensor.Buffer);
@@ -103,7 +117,7 @@ public sealed class TensorScope : IDisposable
         _spare = _owned;
     }
 
-    private sealed class Resume : IDisposable
+    private sealed class Resume(IDisposable? recording) : IDisposable
     {
         private bool _done;
 
@@ -112,6 +126,7 @@ public sealed class TensorScope : IDisposable
             if (_done) return;
             _done = true;
             _suspended--;
+            recording?.Dispose();
         }
     }
 }

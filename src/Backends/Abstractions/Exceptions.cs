@@ -44,3 +44,13 @@ public sealed class AutogradException : TensorException
     /// <summary>Creates the exception.</summary>
     public AutogradException(string op, string message) : base(op, message) { }
 }
+
+/// <summary>
+/// A step that cannot be captured for replay (<c>CapturedStep</c>): it reads device values on the host, draws random
+/// numbers, uploads host data or runs an optimiser inside the step, whose replay would repeat the capture-time values.
+/// </summary>
+public sealed class CaptureException : TensorException
+{
+    /// <summary>Creates the exception.</summary>
+    public CaptureException(string op, string message) : base(op, message) { }
+}

@@ -16,7 +16,7 @@ public sealed class CpuBuffer : IBuffer
     /// <inheritdoc />
     public int Length { get; }
     /// <inheritdoc />
-    public Backend Backend => CpuBackend.Instance;
+    public Backend Backend => CommandRecorder.Route(CpuBackend.Instance);
 
     internal CpuBuffer(DType dtype, int length)
     {
@@ -26,8 +26,16 @@ public sealed class CpuBuffer : IBuffer
     }
 
     /// <summary>The elements (float[], double[] or int[]).</summary>
-    public Array Data => _data ?? throw new ObjectDisposedException(nameof(CpuBuffer),
-        "this tensor's memory was released when its TensorScope ended; keep it with scope.Keep(tensor), or create it outside the scope.");
+    public Array Data
+    {
+        get
+        {
+            if (CommandRecorder.IsRecordingOutsideCall)
+                throw new CaptureException("cpu_buffer", "host code touched a CPU tensor's memory directly inside a captured step; a replay would not run it. Do that work through tensor ops, or outside the captured step.");
+            return _data ?? throw new ObjectDisposedException(nameof(CpuBuffer),
+                "this tensor's memory was released when its TensorScope ended; keep it with scope.Keep(tensor), or create it outside the scope.");
+        }
+    }
 
     /// <summary>True once the memory has gone back to the pool.</summary>
     public bool IsDisposed => _data == null;

@@ -28,7 +28,7 @@ public sealed class CudaBuffer : IBuffer
     public int Length { get; }
 
     /// <inheritdoc />
-    public Backend Backend => _backend;
+    public Backend Backend => CommandRecorder.Route(_backend);
 
     /// <summary>True once the memory has gone back to the cache.</summary>
     public bool IsDisposed => _block == null;

@@ -1,0 +1,134 @@
+using GsdmCore.Backends;
+
+namespace GsdmCore;
+
+/// <summary>
+/// A step (typically a forward and backward pass) run once while its backend calls are recorded, then replayed on the
+/// same memory as many times as wanted, with no per-op bookkeeping: no tensors, views, graph nodes or arrays are made
+/// again, so a replay allocates nothing on the managed heap beyond what the kernels themselves do (the CPU kernels
+/// allocate nothing in steady state).
+/// <code>
+/// var step = CapturedStep.Capture(() =>
+/// {
+///     var loss = model.Loss(x, target);   // x, target: tensors made before the capture
+///     loss.Backward();
+///     return loss;
+/// }, model.Parameters());
+/// for (...)
+/// {
+///     x.CopyFrom(nextBatch);               // new inputs go into the same tensors
+///     step.Replay();                       // the parameters' gradients are set again
+///     optimizer.Step();
+///     optimizer.ZeroGrad();
+/// }
+/// </code>
+/// <para>
+/// What a replay repeats is exactly the recorded calls on their recorded buffers: the values of the step's input
+/// tensors are read again, everything else about the step is frozen at capture time: shapes, which ops run, and any
+/// host number passed to an op (a scalar in <c>x * 0.5</c> is fine; a learning rate or timestep computed on the host
+/// each step is not: pass such values in tensors). Capturing refuses what would silently replay stale values: reading
+/// device values on the host (<c>Item()</c>), uploading host data, drawing random numbers and optimiser steps. State
+/// created lazily under <see cref="TensorScope.Suspend"/> (constants uploaded once) is made, not recorded.
+/// </para>
+/// <para>
+/// The memory of every tensor the step creates belongs to the capture until it is disposed (kept out of every
+/// <see cref="TensorScope"/> and out of the pool), including <see cref="Output"/> and the gradients.
+/// </para>
+/// </summary>
+public sealed class CapturedStep : IDisposable
+{
+    [ThreadStatic] private static CapturedStep? _capturing;
+
+    private readonly List<IBuffer> _owned = new();
+    private readonly CommandRecorder _recorder;
+    private (Tensor Parameter, Tensor? Grad)[] _gradients = [];
+    private bool _disposed;
+
+    private CapturedStep(CommandRecorder recorder) => _recorder = recorder;
+
+    /// <summary>The capture that owns the memory of tensors created on this thread now, or null.</summary>
+    internal static CapturedStep? Owner => _capturing;
+
+    /// <summary>What the step returned (null when it returned nothing); each replay writes its memory again.</summary>
+    public Tensor? Output { get; private set; }
+
+    /// <summary>Number of backend calls a replay makes.</summary>
+    public int CommandCount => _recorder.Count;
+
+    /// <summary>
+    /// Runs <paramref name="step"/> once, recording it (this run's results are real: <see cref="Output"/> and the
+    /// gradients hold them). Afterwards the gradient of each of <paramref name="parameters"/> is remembered, and every
+    /// <see cref="Replay"/> sets it again.
+    /// </summary>
+    /// <exception cref="CaptureException">
+    /// A parameter already has a gradient (the recorded backward would then add to memory the replay does not own:
+    /// clear the gradients first); this thread is already capturing; or the step does something a replay cannot repeat
+    /// faithfully (the message names it).
+    /// </exception>
+    public static CapturedStep Capture(Func<Tensor?> step, IEnumerable<Tensor>? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var watched = parameters?.ToArray() ?? [];
+        foreach (var p in watched)
+            if (p.Grad != null)
+                throw new CaptureException("capture", $"a parameter of shape {Layout.Format(p.Layout.Shape)} already has a gradient; a captured backward must start from none: call ZeroGrad() (set gradients to null) first.");
+        if (_capturing != null) throw new CaptureException("capture", "this thread is already capturing a step; captures cannot be nested.");
+
+        var (recorder, stop) = CommandRecorder.Start();
+        var captured = new CapturedStep(recorder);
+        _capturing = captured;
+        try
+        {
+            captured.Output = step();
+        }
+        catch
+        {
+            captured.Release();
+            throw;
+        }
+        finally
+        {
+            _capturing = null;
+            stop.Dispose();
+        }
+        captured._gradients = watched.Select(p => (p, p.Grad)).ToArray();
+        return captured;
+    }
+
+    /// <summary>
+    /// Runs the recorded calls again on the same memory, then sets each watched parameter's gradient to the tensor the
+    /// capture gave it (whatever it holds now: a replay's gradients are those of this step alone, never added to
+    /// earlier ones).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The capture was disposed.</exception>
+    public void Replay()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _recorder.Replay();
+        foreach (var (parameter, grad) in _gradients) parameter.Grad = grad;
+    }
+
+    /// <summary>Returns the step's memory to the pool; gradients that are still the capture's are cleared.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var (parameter, grad) in _gradients)
+            if (grad != null && ReferenceEquals(parameter.Grad, grad)) parameter.Grad = null;
+        Release();
+    }
+
+    internal void Own(IBuffer buffer) => _owned.Add(buffer);
+
+    internal void Disown(IBuffer buffer)
+    {
+        int at = _owned.LastIndexOf(buffer);
+        if (at >= 0) _owned.RemoveAt(at);
+    }
+
+    private void Release()
+    {
+        foreach (var buffer in _owned) buffer.Dispose();
+        _owned.Clear();
+    }
+}
