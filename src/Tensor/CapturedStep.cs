@@ -41,7 +41,7 @@ public sealed class CapturedStep : IDisposable
 
     private readonly List<IBuffer> _owned = new();
     private readonly CommandRecorder _recorder;
-    private (Tensor Parameter, Tensor? Grad)[] _gradients = [];
+    private (Tensor Parameter, Tensor? Grad, IBuffer Memory)[] _watched = [];
     private bool _disposed;
 
     private CapturedStep(CommandRecorder recorder) => _recorder = recorder;
@@ -91,8 +91,22 @@ public sealed class CapturedStep : IDisposable
             _capturing = null;
             stop.Dispose();
         }
-        captured._gradients = watched.Select(p => (p, p.Grad)).ToArray();
+        captured._watched = watched.Select(p => (p, p.Grad, p.Buffer)).ToArray();
         return captured;
+    }
+
+    /// <summary>
+    /// Whether every watched parameter still lives in the memory it had at capture time (false after
+    /// <c>MoveTo</c>, which gives a tensor new memory: the recorded calls would not see it).
+    /// </summary>
+    public bool IsCurrent
+    {
+        get
+        {
+            foreach (var (parameter, _, memory) in _watched)
+                if (!ReferenceEquals(parameter.Buffer, memory)) return false;
+            return !_disposed;
+        }
     }
 
     /// <summary>
@@ -101,11 +115,14 @@ public sealed class CapturedStep : IDisposable
     /// earlier ones).
     /// </summary>
     /// <exception cref="ObjectDisposedException">The capture was disposed.</exception>
+    /// <exception cref="CaptureException">A watched parameter was given new memory since the capture (<see cref="IsCurrent"/>).</exception>
     public void Replay()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!IsCurrent)
+            throw new CaptureException("replay", "a parameter was given new memory (MoveTo) since the step was captured; the recorded calls would not see it: capture the step again.");
         _recorder.Replay();
-        foreach (var (parameter, grad) in _gradients) parameter.Grad = grad;
+        foreach (var (parameter, grad, _) in _watched) parameter.Grad = grad;
     }
 
     /// <summary>Returns the step's memory to the pool; gradients that are still the capture's are cleared.</summary>
@@ -113,7 +130,7 @@ public sealed class CapturedStep : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (parameter, grad) in _gradients)
+        foreach (var (parameter, grad, _) in _watched)
             if (grad != null && ReferenceEquals(parameter.Grad, grad)) parameter.Grad = null;
         Release();
     }

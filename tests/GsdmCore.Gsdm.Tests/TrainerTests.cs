@@ -56,6 +56,26 @@ public sealed class TrainerTests : IDisposable
         AssertSameState(straight, resumed);
     }
 
+    [Theory]
+    [InlineData(false, Prediction.X0)]
+    [InlineData(true, Prediction.Eps)]
+    public void A_captured_and_replayed_step_trains_bit_exactly_as_the_eager_step(bool dense, Prediction prediction)
+    {
+        var config = Tiny with { Attention = dense ? AttentionKind.Dense : AttentionKind.Sparse };
+        GsdmTrainer Make(bool capture) => new(Sudoku, config, Options(5) with { CaptureSteps = capture },
+            new GaussianDiffusion(GaussianSchedule.Create(), prediction));
+        var eager = Make(capture: false);
+        var captured = Make(capture: true);
+        for (int i = 0; i < 5; i++)
+        {
+            eager.TrainStep();
+            captured.TrainStep();
+            Assert.Equal(eager.LastLoss, captured.LastLoss);
+            Assert.Equal(eager.LastGradNorm, captured.LastGradNorm);
+        }
+        AssertSameState(eager, captured);
+    }
+
     [Fact]
     public void A_checkpoint_holds_model_ema_adam_step_and_config()
     {

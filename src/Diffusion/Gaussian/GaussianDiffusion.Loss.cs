@@ -36,17 +36,41 @@ public sealed partial class GaussianDiffusion
         LossWeighting weighting = LossWeighting.Uniform)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
-        var xt = QSample(x0, t, noise);
-        var observation = new Observation(observedMask ?? x0.ZerosLike(), x0);
-        var output = Call(denoiser, xt, t, observation);
+        var (a, b) = QSampleColumns(x0, t, noise);
+        var elbo = weighting == LossWeighting.Elbo ? ElboWeights(t, x0.DType) : null;
+        return LossPerItem(denoiser, x0, noise, observedMask ?? x0.ZerosLike(), TimestepTensor(t, x0.DType), a, b, elbo);
+    }
+
+    /// <summary>
+    /// The loss of a batch whose draws are all in tensors (<see cref="GaussianLossBatch"/>): the same values, bit for bit,
+    /// as the overload over host timesteps with the same draws, and, reading tensors only, capturable with
+    /// <see cref="CapturedStep"/>.
+    /// </summary>
+    public Tensor Loss(IDenoiser denoiser, GaussianLossBatch batch, LossWeighting weighting = LossWeighting.Uniform)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(batch);
+        return LossPerItem(denoiser, batch.X0, batch.Noise, batch.Mask, batch.Timesteps, batch.SqrtAlphaBar, batch.SqrtOneMinusAlphaBar,
+            weighting == LossWeighting.Elbo ? batch.ElboWeights : null).Mean();
+    }
+
+    /// <summary>The loss per item from tensors: x_t = a x0 + b noise, the clamped denoiser call, the squared error summed over D, times the ELBO weights when given.</summary>
+    private Tensor LossPerItem(IDenoiser denoiser, Tensor x0, Tensor noise, Tensor observedMask, Tensor timesteps, Tensor sqrtAlphaBar,
+        Tensor sqrtOneMinusAlphaBar, Tensor? elboWeights)
+    {
+        var xt = x0 * sqrtAlphaBar + noise * sqrtOneMinusAlphaBar;
+        var observation = new Observation(observedMask, x0);
+        var output = Call(denoiser, xt, timesteps, observation);
         var target = Prediction == Prediction.X0 ? x0 : noise;
         var prediction = Tensor.Where(observation.Mask, target, output);
         var perItem = (target - prediction).Square().Sum(1);
-        if (weighting == LossWeighting.Elbo)
-        {
-            var w = Schedule.ElboLossWeights(Prediction);
-            perItem = perItem * Column(t.Select(s => w[s] * Timesteps), x0.DType).Reshape(t.Count);
-        }
-        return perItem;
+        return elboWeights is null ? perItem : perItem * elboWeights;
+    }
+
+    /// <summary>The ELBO weights w[t_i] T [batch].</summary>
+    internal Tensor ElboWeights(IReadOnlyList<int> t, DType dtype)
+    {
+        var w = Schedule.ElboLossWeights(Prediction);
+        return Column(t.Select(s => w[s] * Timesteps), dtype).Reshape(t.Count);
     }
 }

@@ -29,11 +29,18 @@ public sealed partial class GaussianDiffusion
     /// <summary>x_t = sqrt(alpha-bar[t_i]) x0_i + sqrt(1 - alpha-bar[t_i]) noise_i for each item i.</summary>
     public Tensor QSample(Tensor x0, IReadOnlyList<int> t, Tensor noise)
     {
+        var (a, b) = QSampleColumns(x0, t, noise);
+        return x0 * a + noise * b;
+    }
+
+    /// <summary>The columns [batch, 1] sqrt(alpha-bar[t_i]) and sqrt(1 - alpha-bar[t_i]) in x0's dtype, after checking the batch and the noise's shape.</summary>
+    internal (Tensor SqrtAlphaBar, Tensor SqrtOneMinusAlphaBar) QSampleColumns(Tensor x0, IReadOnlyList<int> t, Tensor noise)
+    {
         CheckBatch("q_sample", x0, t);
         if (!noise.Shape.SequenceEqual(x0.Shape))
             throw new TensorShapeException("q_sample", $"noise {Layout.Format(noise.Shape)} must match x0 {Layout.Format(x0.Shape)}.");
         var abar = t.Select(s => Schedule.AlphaBarAt(s)).ToArray();
-        return x0 * Column(abar.Select(Math.Sqrt), x0.DType) + noise * Column(abar.Select(a => Math.Sqrt(1 - a)), x0.DType);
+        return (Column(abar.Select(Math.Sqrt), x0.DType), Column(abar.Select(a => Math.Sqrt(1 - a)), x0.DType));
     }
 
     /// <summary>x_t for one timestep <paramref name="t"/> shared by the whole batch.</summary>
@@ -66,10 +73,14 @@ public sealed partial class GaussianDiffusion
     }
 
     /// <summary>Runs the denoiser on x_t with observed entries clamped; the raw output, not yet clamped.</summary>
-    internal Tensor Call(IDenoiser denoiser, Tensor xt, IReadOnlyList<int> t, Observation observation)
+    internal Tensor Call(IDenoiser denoiser, Tensor xt, IReadOnlyList<int> t, Observation observation) =>
+        Call(denoiser, xt, TimestepTensor(t, xt.DType), observation);
+
+    /// <summary><see cref="Call(IDenoiser, Tensor, IReadOnlyList{int}, Observation)"/> with the timesteps already in a tensor [batch].</summary>
+    internal Tensor Call(IDenoiser denoiser, Tensor xt, Tensor timesteps, Observation observation)
     {
         var input = observation.Clamp(xt);
-        var output = denoiser.Predict(input, TimestepTensor(t, xt.DType), observation.Mask, observation.Values);
+        var output = denoiser.Predict(input, timesteps, observation.Mask, observation.Values);
         if (!output.Shape.SequenceEqual(xt.Shape) || output.DType != xt.DType)
             throw new TensorShapeException("denoiser", $"the denoiser returned {output.DType} {Layout.Format(output.Shape)} for input {xt.DType} {Layout.Format(xt.Shape)}; it must return the input's shape and dtype.");
         return output;

@@ -28,6 +28,9 @@ namespace GsdmCore.Diffusion.Training;
 public sealed class GsdmTrainer
 {
     private readonly Stopwatch _clock = new();
+    // The captured forward and backward pass of the Gaussian loss, and the tensors its draws are copied into.
+    private GaussianLossBatch? _lossBatch;
+    private CapturedStep? _captured;
     private double _windowLoss;
     private int _windowSteps;
     private long _windowStart;
@@ -132,12 +135,20 @@ public sealed class GsdmTrainer
             var t = TimestepSampling.Antithetic(x0.Dim(0), Diffusion.Timesteps, generator);
             var mask = batch.ObservedFeatures.To(x0.DType);
             Optimizer.ZeroGrad();
-            var lossTensor = Categorical is null
-                ? Diffusion.Loss(Model, x0, t, noise, mask)
-                : Categorical.Loss(Model, x0, t.Select(s => s + 1).ToArray(), Tensor.Rand(x0.Shape, generator, x0.DType), noise, mask);
-            loss = lossTensor.Item();
-            if (!double.IsFinite(loss)) Diverged(loss, double.NaN);
-            lossTensor.Backward();
+            if (Categorical is null && Options.CaptureSteps)
+            {
+                loss = CapturedLossAndBackward(x0, t, noise, mask);
+                if (!double.IsFinite(loss)) Diverged(loss, double.NaN);
+            }
+            else
+            {
+                var lossTensor = Categorical is null
+                    ? Diffusion.Loss(Model, x0, t, noise, mask)
+                    : Categorical.Loss(Model, x0, t.Select(s => s + 1).ToArray(), Tensor.Rand(x0.Shape, generator, x0.DType), noise, mask);
+                loss = lossTensor.Item();
+                if (!double.IsFinite(loss)) Diverged(loss, double.NaN);
+                lossTensor.Backward();
+            }
             norm = Options.GradClip > 0 ? GradClipping.ClipGradNorm(Model.Parameters(), Options.GradClip) : GradNorm();
             if (!double.IsFinite(norm)) Diverged(loss, norm);
             Optimizer.Step();
@@ -244,6 +255,34 @@ public sealed class GsdmTrainer
             names.Select(n => Moment(checkpoint.AdamSecond, n, "second")).ToArray(),
             checkpoint.AdamStep));
         Step = checkpoint.Step;
+    }
+
+    /// <summary>
+    /// The Gaussian loss of this batch, with the parameters' gradients set: the step captured on first use (and again
+    /// when the parameters were given new memory), replayed afterwards on the draws copied into <see cref="_lossBatch"/>.
+    /// </summary>
+    private double CapturedLossAndBackward(Tensor x0, IReadOnlyList<int> t, Tensor noise, Tensor mask)
+    {
+        if (_lossBatch is null || _lossBatch.Batch != x0.Dim(0) || _lossBatch.Width != x0.Dim(1))
+        {
+            _captured?.Dispose();
+            _captured = null;
+            _lossBatch = new GaussianLossBatch(x0.Dim(0), x0.Dim(1), x0.DType);
+        }
+        _lossBatch.Set(Diffusion, x0, t, noise, mask);
+        if (_captured is { IsCurrent: true }) _captured.Replay();
+        else
+        {
+            _captured?.Dispose();
+            var batch = _lossBatch;
+            _captured = CapturedStep.Capture(() =>
+            {
+                var loss = Diffusion.Loss(Model, batch);
+                loss.Backward();
+                return loss;
+            }, Model.Parameters());
+        }
+        return _captured.Output!.Item();
     }
 
     private double GradNorm()

@@ -17,6 +17,12 @@ public sealed record TrainerOptions
     public double Eps { get; init; } = 1e-8;
     /// <summary>Global gradient 2-norm clip (reference: 1); 0 or less turns clipping off.</summary>
     public double GradClip { get; init; } = 1.0;
+    /// <summary>
+    /// Whether a Gaussian training step's forward and backward pass are captured once and replayed afterwards
+    /// (<see cref="CapturedStep"/>): the same results, bit for bit, without rebuilding the graph every step. Steps that
+    /// cannot be captured (categorical diffusion) run eagerly whatever this says.
+    /// </summary>
+    public bool CaptureSteps { get; init; } = true;
     /// <summary>EMA decay of the weights used for sampling (reference: 0.999; sorting 0.5, Boolean 0.99).</summary>
     public double EmaDecay { get; init; } = 0.999;
     /// <summary>Data per step.</summary>
