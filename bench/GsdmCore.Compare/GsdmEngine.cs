@@ -5,8 +5,10 @@ using GsdmCore.Nn;
 namespace GsdmCore.Compare;
 
 /// <summary>
-/// GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: everything inside one TensorScope, on the chosen device
-/// (each step waits for the device before it returns, so timings cover the work).
+/// GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: the loss's forward and backward pass captured on the first
+/// step and replayed afterwards (<see cref="CapturedStep"/>), then clipping, Adam and the EMA, inside one TensorScope, on
+/// the chosen device (each step waits for the device before it returns, so timings cover the work). The draws are fixed,
+/// as the torch engine's are: they are copied into the loss batch once.
 /// </summary>
 internal sealed class GsdmEngine : IEngine
 {
@@ -17,6 +19,8 @@ internal sealed class GsdmEngine : IEngine
     private readonly int[] _t;
     private readonly Device _device;
     private readonly Tensor _sampleXt, _sampleT, _sampleMask, _sampleValues;
+    private readonly GaussianLossBatch _lossBatch;
+    private CapturedStep? _captured;
 
     public GsdmDenoiser Model { get; }
     public string Name => "gsdm";
@@ -43,6 +47,8 @@ internal sealed class GsdmEngine : IEngine
             _sampleMask = Tensor.FromArray(sample.Mask, sampleShape);
             _sampleValues = Tensor.FromArray(sample.X0, sampleShape);
         }
+        _lossBatch = new GaussianLossBatch(train.Batch, train.Width);
+        _lossBatch.Set(diffusion, _x0, _t, _noise, _mask);
     }
 
     public double TrainStep()
@@ -50,9 +56,15 @@ internal sealed class GsdmEngine : IEngine
         using var onDevice = Device.Use(_device);
         using var scope = TensorScope.Begin();
         _adam.ZeroGrad();
-        var loss = _diffusion.Loss(Model, _x0, _t, _noise, _mask);
-        double value = loss.Item();
-        loss.Backward();
+        if (_captured is { IsCurrent: true }) _captured.Replay();
+        else
+            _captured = CapturedStep.Capture(() =>
+            {
+                var loss = _diffusion.Loss(Model, _lossBatch);
+                loss.Backward();
+                return loss;
+            }, Model.Parameters());
+        double value = _captured.Output!.Item();
         GradClipping.ClipGradNorm(Model.Parameters(), Hyper.Clip);
         _adam.Step();
         _ema.Update();
@@ -79,5 +91,5 @@ internal sealed class GsdmEngine : IEngine
     /// <summary>The sampling-step tensors, for the profiler.</summary>
     internal (Tensor Xt, Tensor T, Tensor Mask, Tensor Values) SampleParts => (_sampleXt, _sampleT, _sampleMask, _sampleValues);
 
-    public void Dispose() { }
+    public void Dispose() => _captured?.Dispose();
 }

@@ -135,8 +135,11 @@ public class OptimTests
         // Float32 gradients are clipped too.
         var c = Tensor.Zeros([2]).RequireGrad();
         c.Grad = Tensor.FromArray(new float[] { 30, 40 });
+        var own = c.Grad;
         Assert.Equal(50, GradClipping.ClipGradNorm([c], 5), 1e-6);
         Assert.Equal(5, Math.Sqrt(c.Grad!.ToArray<double>().Sum(x => x * x)), 1e-5);
+        // A host F32 gradient with memory of its own is scaled in place, as clip_grad_norm_ does.
+        Assert.Same(own, c.Grad);
     }
 
     [Fact]

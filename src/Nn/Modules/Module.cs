@@ -10,6 +10,11 @@ public abstract class Module
 {
     private readonly List<(string Name, Tensor Tensor)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
+    // Registrations anywhere since start: a cached parameter list is valid while this count is unchanged (a child
+    // registered into, or below, a module after its list was made invalidates it too).
+    private static int _registrations;
+    private System.Collections.ObjectModel.ReadOnlyCollection<Tensor>? _parameterList;
+    private int _parameterListVersion = -1;
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
@@ -25,6 +30,7 @@ public abstract class Module
         parameter.RequiresGrad = true;
         TensorScope.Persist(parameter);
         _parameters.Add((name, parameter));
+        Interlocked.Increment(ref _registrations);
         return parameter;
     }
 
@@ -34,6 +40,7 @@ public abstract class Module
         CheckName(name);
         if (ReferenceEquals(child, this)) throw new ArgumentException("a module cannot contain itself.", nameof(child));
         _children.Add((name, child));
+        Interlocked.Increment(ref _registrations);
         return child;
     }
 
@@ -58,7 +65,20 @@ public abstract class Module
     }
 
     /// <summary>Every parameter of this module and its descendants.</summary>
-    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+    /// <remarks>
+    /// The list is made once and reused while no module registers anything new, so a training loop that passes it to
+    /// clipping or an optimiser every step allocates nothing for it.
+    /// </remarks>
+    public IReadOnlyList<Tensor> Parameters()
+    {
+        int version = Volatile.Read(ref _registrations);
+        if (_parameterList is null || _parameterListVersion != version)
+        {
+            _parameterList = NamedParameters().Select(p => p.Parameter).ToList().AsReadOnly();
+            _parameterListVersion = version;
+        }
+        return _parameterList;
+    }
 
     /// <summary>Total number of scalar parameters.</summary>
     public long ParameterCount() => Parameters().Sum(p => (long)p.Count);

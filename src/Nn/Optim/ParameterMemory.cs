@@ -13,7 +13,7 @@ internal static class ParameterMemory
     public static Tensor Grad(Tensor p, string op)
     {
         var g = p.Grad ?? throw new AutogradException(op, "the parameter has no gradient; call Backward() first.");
-        if (!g.Shape.AsSpan().SequenceEqual(p.Shape))
+        if (!g.Layout.Shape.AsSpan().SequenceEqual(p.Layout.Shape))
             throw new TensorShapeException(op, $"the gradient has shape {Layout.Format(g.Shape)} but its parameter has {Layout.Format(p.Shape)}.");
         using (GradMode.Disable())
             if (!g.IsContiguous || g.DType != p.DType || g.Device != p.Device) g = g.Detach().To(p.Device).Contiguous().To(p.DType);
