@@ -8,7 +8,8 @@ namespace GsdmCore.Compare;
 /// GsdmCore's step, as <c>GsdmTrainer.TrainStep</c> does it: the loss's forward and backward pass captured on the first
 /// step and replayed afterwards (<see cref="CapturedStep"/>), then clipping, Adam and the EMA, inside one TensorScope, on
 /// the chosen device (each step waits for the device before it returns, so timings cover the work). The draws are fixed,
-/// as the torch engine's are: they are copied into the loss batch once.
+/// as the torch engine's are: they are copied into the loss batch once. A sampling step is one denoiser call, captured
+/// on the first and replayed after, as the library's sampling loops run it (<see cref="CapturedDenoiser"/>).
 /// </summary>
 internal sealed class GsdmEngine : IEngine
 {
@@ -21,6 +22,7 @@ internal sealed class GsdmEngine : IEngine
     private readonly Tensor _sampleXt, _sampleT, _sampleMask, _sampleValues;
     private readonly GaussianLossBatch _lossBatch;
     private CapturedStep? _captured;
+    private readonly CapturedDenoiser _sampler;
 
     public GsdmDenoiser Model { get; }
     public string Name => "gsdm";
@@ -47,6 +49,7 @@ internal sealed class GsdmEngine : IEngine
             _sampleMask = Tensor.FromArray(sample.Mask, sampleShape);
             _sampleValues = Tensor.FromArray(sample.X0, sampleShape);
         }
+        _sampler = new CapturedDenoiser(Model);
         _lossBatch = new GaussianLossBatch(train.Batch, train.Width);
         _lossBatch.Set(diffusion, _x0, _t, _noise, _mask);
     }
@@ -78,7 +81,7 @@ internal sealed class GsdmEngine : IEngine
         using var onDevice = Device.Use(_device);
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.Disable();
-        var x0 = Model.Predict(_sampleXt, _sampleT, _sampleMask, _sampleValues);
+        var x0 = _sampler.Predict(_sampleXt, _sampleT, _sampleMask, _sampleValues);
         var result = copyOut ? x0.ToArray<float>() : null;
         _device.Backend.Synchronize();
         return result;
@@ -91,5 +94,9 @@ internal sealed class GsdmEngine : IEngine
     /// <summary>The sampling-step tensors, for the profiler.</summary>
     internal (Tensor Xt, Tensor T, Tensor Mask, Tensor Values) SampleParts => (_sampleXt, _sampleT, _sampleMask, _sampleValues);
 
-    public void Dispose() => _captured?.Dispose();
+    public void Dispose()
+    {
+        _captured?.Dispose();
+        _sampler.Dispose();
+    }
 }

@@ -17,9 +17,12 @@ public static class ProblemSampling
         var (checkedOptions, dtype, observation, timesteps) = Prepare(denoiser, diffusion.Timesteps, conditioning, options);
         var noise = new GeneratorNoise(new Generator(checkedOptions.Seed));
         int[] shape = [conditioning.Size, conditioning.Graph.Features.Width];
+        // The network's pass is captured on the first step and replayed on the others (the same bits, built once).
+        using var captured = denoiser is GsdmDenoiser model ? new CapturedDenoiser(model) : null;
+        IDenoiser network = captured ?? denoiser;
         return checkedOptions.Kind == SamplerKind.Ddpm
-            ? new DdpmSampler(diffusion).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype)
-            : new DdimSampler(diffusion, checkedOptions.Eta).Sample(denoiser, shape, noise, observation, timesteps, dtype: dtype);
+            ? new DdpmSampler(diffusion).Sample(network, shape, noise, observation, timesteps, dtype: dtype)
+            : new DdimSampler(diffusion, checkedOptions.Eta).Sample(network, shape, noise, observation, timesteps, dtype: dtype);
     }
 
     /// <summary>
