@@ -61,4 +61,63 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
             CpuParallel.MaxThreads = saved;
         }
     }
+    /// <summary>
+    /// Managed bytes a captured block step (replay of forward + backward, then AdamW) may allocate on the calling
+    /// thread: the optimiser's step and the scope are a handful of small objects; the replay itself is none.
+    /// </summary>
+    private const long CapturedStepBudgetBytes = 1024;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_captured_resnet_attention_step_allocates_nothing_but_a_few_small_objects(int threads)
+    {
+        int saved = CpuParallel.MaxThreads;
+        try
+        {
+            CpuParallel.MaxThreads = threads;
+            var generator = new Generator(1);
+            var res = new ResNetBlock(128, 128, 128, 32, generator);
+            var attention = new AttentionBlock(128, 8, new SparseAttention(TestGraphs.Sudoku(3)), generator);
+            var x = Tensor.Randn([32, 81, 128], new Generator(2)).RequireGrad();
+            var temb = Tensor.Randn([32, 128], new Generator(3));
+            var nodeEmbedding = Tensor.Randn([81, 32], new Generator(4));
+            var parameters = res.Parameters().Concat(attention.Parameters()).ToArray();
+            var optimizer = new AdamW(parameters, 1e-4);
+            using var step = CapturedStep.Capture(() =>
+            {
+                var loss = attention.Forward(res.Forward(x, temb, nodeEmbedding)).Square().Mean();
+                loss.Backward();
+                return loss;
+            }, parameters);
+
+            long worstReplay = 0, worstStep = 0;
+            for (int i = 1; i <= 8; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                long total = GC.GetTotalAllocatedBytes(precise: true);
+                step.Replay();
+                long replay = GC.GetAllocatedBytesForCurrentThread() - before;
+                using (TensorScope.Begin())
+                {
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                }
+                long all = GC.GetTotalAllocatedBytes(precise: true) - total;
+                output.WriteLine($"step {i}: replay {replay} B on the calling thread, {all} B in all threads for replay + AdamW");
+                if (i >= 3)
+                {
+                    worstReplay = Math.Max(worstReplay, replay);
+                    worstStep = Math.Max(worstStep, all);
+                }
+            }
+            Assert.Equal(0, worstReplay);
+            Assert.True(worstStep <= CapturedStepBudgetBytes,
+                $"a warmed-up captured step (replay + AdamW) allocated {worstStep} B in all threads; the budget is {CapturedStepBudgetBytes} B.");
+        }
+        finally
+        {
+            CpuParallel.MaxThreads = saved;
+        }
+    }
 }
