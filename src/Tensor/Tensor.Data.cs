@@ -22,7 +22,22 @@ public sealed partial class Tensor
     {
         if (Count != 1)
             throw new TensorShapeException("item", $"needs exactly one element, the tensor has shape {Checks.S(Layout.Shape)}; reduce it first (e.g. .Sum()).");
-        return ToArray<double>()[0];
+        // Read in the tensor's own dtype into the stack: a training loop reading its loss every step allocates nothing.
+        switch (DType)
+        {
+            case DType.F32:
+                Span<float> f = stackalloc float[1];
+                Backend.Download<float>(Buffer, Layout, f);
+                return f[0];
+            case DType.F64:
+                Span<double> d = stackalloc double[1];
+                Backend.Download<double>(Buffer, Layout, d);
+                return d[0];
+            default:
+                Span<int> i = stackalloc int[1];
+                Backend.Download<int>(Buffer, Layout, i);
+                return i[0];
+        }
     }
 
     /// <summary>The element at <paramref name="index"/> (one entry per axis), as a double.</summary>
