@@ -134,15 +134,21 @@ public sealed partial class CpuBackend
     {
         foreach (var t in targets)
             if (Cast(t.Param).Data is not (float[] or double[])) throw FloatOnly("adam");
-        var coefficients = c;
-        UpdateChunks.Run(targets, static t => t.Count, (t, start, length) =>
+        UpdateChunks.Run(targets, new AdamUpdate(c));
+    }
+
+    private readonly struct AdamUpdate(AdamCoefficients c) : IChunkUpdate<AdamTarget>
+    {
+        public int Count(AdamTarget t) => t.Count;
+
+        public void Update(AdamTarget t, int start, int length)
         {
             switch (Cast(t.Param).Data)
             {
-                case float[] p: AdamChunk(coefficients, p, t, start, length); break;
-                case double[] p: AdamChunk(coefficients, p, t, start, length); break;
+                case float[] p: AdamChunk(c, p, t, start, length); break;
+                case double[] p: AdamChunk(c, p, t, start, length); break;
             }
-        });
+        }
     }
 
     /// <summary>Every target's chunks in one parallel loop (<see cref="UpdateChunks"/>).</summary>
@@ -150,7 +156,14 @@ public sealed partial class CpuBackend
     {
         foreach (var t in targets)
             if (Cast(t.Shadow).Data is not (float[] or double[])) throw FloatOnly("moving_average");
-        UpdateChunks.Run(targets, static t => t.Count, (t, start, length) =>
+        UpdateChunks.Run(targets, new MovingAverageUpdate(decay));
+    }
+
+    private readonly struct MovingAverageUpdate(double decay) : IChunkUpdate<MovingAverageTarget>
+    {
+        public int Count(MovingAverageTarget t) => t.Count;
+
+        public void Update(MovingAverageTarget t, int start, int length)
         {
             switch (Cast(t.Shadow).Data)
             {
@@ -161,7 +174,7 @@ public sealed partial class CpuBackend
                     MovingAverage(s.AsSpan(start, length), Cast(t.Value).As<double>().AsSpan(t.ValueOffset + start, length), decay, 1 - decay);
                     break;
             }
-        });
+        }
     }
 
     private static void AdamChunk<T>(in AdamCoefficients c, T[] p, in AdamTarget t, int start, int length)

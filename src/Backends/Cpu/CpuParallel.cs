@@ -32,7 +32,11 @@ public static class CpuParallel
     /// All chunks of all ranges form one parallel loop (the tensors of a model's parameters, most of them one chunk or
     /// less, would each leave all but one core idle). Which thread runs a chunk never changes its numbering.
     /// </summary>
-    public static void ForChunks(ReadOnlySpan<int> counts, int grain, Action<ChunkRange> body)
+    public static void ForChunks(ReadOnlySpan<int> counts, int grain, Action<ChunkRange> body) =>
+        ForChunks(counts, grain, new DelegateChunks(body));
+
+    /// <summary><see cref="ForChunks(ReadOnlySpan{int}, int, Action{ChunkRange})"/> with a struct body, which allocates nothing.</summary>
+    internal static void ForChunks<TBody>(ReadOnlySpan<int> counts, int grain, TBody body) where TBody : struct, IChunkRangeBody
     {
         if (grain < 1) throw new ArgumentOutOfRangeException(nameof(grain), grain, "the grain must be at least 1.");
         int chunks = 0;
@@ -44,10 +48,7 @@ public static class CpuParallel
             for (int start = 0; start < counts[t]; start += grain, k++) ranges[k] = new ChunkRange(k, t, start, Math.Min(grain, counts[t] - start));
         try
         {
-            For(chunks, 1, (first, end) =>
-            {
-                for (int c = first; c < end; c++) body(ranges[c]);
-            });
+            For(chunks, 1, new RangesOfChunks<TBody>(ranges, body));
         }
         finally
         {
@@ -56,12 +57,44 @@ public static class CpuParallel
     }
 
     /// <summary>Calls <paramref name="body"/>(start, end) for chunks of <paramref name="grain"/> items covering [0, count).</summary>
-    public static void For(int count, int grain, Action<int, int> body)
+    public static void For(int count, int grain, Action<int, int> body) => For(count, grain, new DelegateRanges(body));
+
+    /// <summary>
+    /// Calls <paramref name="body"/>.Run(start, end) for chunks of <paramref name="grain"/> items covering [0, count), as
+    /// <see cref="For(int, int, Action{int, int})"/> does, but allocates nothing.
+    /// </summary>
+    internal static void For<TBody>(int count, int grain, TBody body) where TBody : struct, IRangeBody
     {
         if (count <= 0) return;
         // One chunk, or one thread, runs on the calling thread there.
         CpuWorkers.Run(count, grain, _maxThreads, body);
     }
+
+    private readonly struct DelegateRanges(Action<int, int> body) : IRangeBody
+    {
+        public void Run(int start, int end) => body(start, end);
+    }
+
+    private readonly struct DelegateChunks(Action<ChunkRange> body) : IChunkRangeBody
+    {
+        public void Run(ChunkRange chunk) => body(chunk);
+    }
+
+    /// <summary>Chunks [start, end) of <see cref="ForChunks{TBody}"/>, each looked up in the table of all chunks.</summary>
+    private readonly struct RangesOfChunks<TBody>(ChunkRange[] ranges, TBody body) : IRangeBody where TBody : struct, IChunkRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int c = start; c < end; c++) body.Run(ranges[c]);
+        }
+    }
+}
+
+/// <summary>The body of <see cref="CpuParallel.ForChunks{TBody}"/>: one call per chunk (see <see cref="IRangeBody"/>).</summary>
+internal interface IChunkRangeBody
+{
+    /// <summary>Does the elements of <paramref name="chunk"/>.</summary>
+    void Run(ChunkRange chunk);
 }
 
 /// <summary>One chunk of <see cref="CpuParallel.ForChunks"/>: its number among all chunks, its range, and its elements there.</summary>

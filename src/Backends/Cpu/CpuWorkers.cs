@@ -1,7 +1,26 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace GsdmCore.Backends.Cpu;
+
+/// <summary>The body of a parallel region over item ranges: one call per chunk, with the chunk's items [start, end).</summary>
+/// <remarks>
+/// Implemented by small readonly structs that hold what the loop reads as fields. A region runs the caller's own copy
+/// of the body on every thread, so a body must not change its fields.
+/// </remarks>
+internal interface IRangeBody
+{
+    /// <summary>Does the items [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    void Run(int start, int end);
+}
+
+/// <summary>The body of a parallel region over numbered chunks (see <see cref="IRangeBody"/>).</summary>
+internal interface IChunkBody
+{
+    /// <summary>Does chunk <paramref name="chunk"/>.</summary>
+    void Run(int chunk);
+}
 
 /// <summary>
 /// A fork-join pool of dedicated worker threads for the CPU kernels. A kernel's parallel region is often only
@@ -14,8 +33,13 @@ namespace GsdmCore.Backends.Cpu;
 /// One region runs at a time. A region started while another is running (from a kernel body, or from
 /// another thread) runs its chunks on the calling thread, in order: which thread runs a chunk never
 /// changes a result, since the chunking is fixed by the work's size.
+/// <para>
+/// A region allocates nothing: its body is a struct, passed by value, that stays in the starting call's stack frame
+/// until every helper has finished; the helpers reach it through a pointer and a function pointer to the body type's
+/// <see cref="InvokeRanges{TBody}"/> or <see cref="InvokeChunks{TBody}"/>.
+/// </para>
 /// </remarks>
-internal static class CpuWorkers
+internal static unsafe class CpuWorkers
 {
     /// <summary>How long an idle worker spins before it sleeps.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 microseconds
@@ -24,19 +48,24 @@ internal static class CpuWorkers
     private static readonly SemaphoreSlim[] Wake = new SemaphoreSlim[WorkerCount];
     private static readonly int[] Sleeping = new int[WorkerCount];
 
+    /// <summary>Bits of <see cref="_region"/> that hold the region's helper count.</summary>
+    private const int HelperBits = 20;
+
     private static int _busy;
-    private static long _generation;
+    // The current region's number and helper count in one value (number << HelperBits | helpers), so that a worker
+    // reads the two together: read apart, a worker that woke for one region could take the helper count of the next
+    // and then join, and count as finished in, a region it was not counted in, while that region's body is live.
+    private static long _region;
     private static int _finished;
 
-    // The current region; written before _generation is bumped, read by workers after they see the bump.
-    private static Action<int>? _chunk;
-    // Or, for CpuParallel.For, a body over item ranges: chunk c covers [c * _grain, min(_count, (c + 1) * _grain)).
-    private static Action<int, int>? _ranges;
+    // The current region's body; written before _region changes, read by workers after they see the change.
+    // Chunk c covers the items [c * _grain, min(_count, (c + 1) * _grain)).
+    private static void* _body;
+    private static delegate*<void*, int, int, void> _invoke;
     private static int _count;
     private static int _grain;
     private static int _chunks;
     private static int _next;
-    private static int _helpers;
     private static ExceptionDispatchInfo? _failure;
 
     [ThreadStatic] private static bool _isWorker;
@@ -51,61 +80,79 @@ internal static class CpuWorkers
         }
     }
 
-    /// <summary>Calls <paramref name="chunk"/>(c) for c in [0, chunks) on up to <paramref name="threads"/> threads.</summary>
-    public static void Run(int chunks, int threads, Action<int> chunk)
+    /// <summary>Calls <paramref name="body"/>.Run(c) for c in [0, <paramref name="chunks"/>) on up to <paramref name="threads"/> threads.</summary>
+    public static void Run<TBody>(int chunks, int threads, TBody body) where TBody : struct, IChunkBody
     {
-        int helpers = Math.Min(Math.Min(threads, chunks) - 1, WorkerCount);
-        if (helpers <= 0 || _isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!TryEnter(chunks, threads, out int helpers))
         {
-            for (int c = 0; c < chunks; c++) chunk(c);
+            for (int c = 0; c < chunks; c++) body.Run(c);
             return;
         }
-        RunRegion(chunks, helpers, chunk, null, 0, 0);
+        // Chunks of one item each.
+        RunRegion(chunks, helpers, Unsafe.AsPointer(ref body), &InvokeChunks<TBody>, chunks, 1);
     }
 
     /// <summary>
-    /// Calls <paramref name="body"/>(start, end) for the chunks of <paramref name="grain"/> items covering [0,
-    /// <paramref name="count"/>) on up to <paramref name="threads"/> threads, without a closure per call to turn chunk
-    /// numbers into ranges.
+    /// Calls <paramref name="body"/>.Run(start, end) for the chunks of <paramref name="grain"/> items covering [0,
+    /// <paramref name="count"/>) on up to <paramref name="threads"/> threads.
     /// </summary>
-    public static void Run(int count, int grain, int threads, Action<int, int> body)
+    public static void Run<TBody>(int count, int grain, int threads, TBody body) where TBody : struct, IRangeBody
     {
         int chunks = (int)(((long)count + grain - 1) / grain);
-        int helpers = Math.Min(Math.Min(threads, chunks) - 1, WorkerCount);
-        if (helpers <= 0 || _isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!TryEnter(chunks, threads, out int helpers))
         {
-            for (int c = 0; c < chunks; c++) body(c * grain, RangeEnd(c, count, grain));
+            for (int c = 0; c < chunks; c++) body.Run(c * grain, RangeEnd(c, count, grain));
             return;
         }
-        RunRegion(chunks, helpers, null, body, count, grain);
+        RunRegion(chunks, helpers, Unsafe.AsPointer(ref body), &InvokeRanges<TBody>, count, grain);
+    }
+
+    /// <summary>
+    /// Whether a region of <paramref name="chunks"/> on up to <paramref name="threads"/> threads gets helpers, and then
+    /// takes <see cref="_busy"/> for it; otherwise the caller runs the chunks itself.
+    /// </summary>
+    private static bool TryEnter(int chunks, int threads, out int helpers)
+    {
+        helpers = Math.Min(Math.Min(threads, chunks) - 1, WorkerCount);
+        return helpers > 0 && !_isWorker && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+    }
+
+    private static void InvokeRanges<TBody>(void* body, int start, int end) where TBody : struct, IRangeBody =>
+        Unsafe.AsRef<TBody>(body).Run(start, end);
+
+    private static void InvokeChunks<TBody>(void* body, int start, int end) where TBody : struct, IChunkBody
+    {
+        ref TBody b = ref Unsafe.AsRef<TBody>(body);
+        for (int c = start; c < end; c++) b.Run(c);
     }
 
     /// <summary>The end of chunk c of the items [0, count) cut into chunks of grain.</summary>
     private static int RangeEnd(int c, int count, int grain) => (int)Math.Min(count, (long)(c + 1) * grain);
 
-    /// <summary>Runs one region, the caller holding <see cref="_busy"/>: its chunks on the caller and the helpers.</summary>
-    private static void RunRegion(int chunks, int helpers, Action<int>? chunk, Action<int, int>? ranges, int count, int grain)
+    /// <summary>
+    /// Runs one region, the caller holding <see cref="_busy"/>: its chunks on the caller and the helpers. Returns only
+    /// once no helper uses <paramref name="body"/> any more.
+    /// </summary>
+    private static void RunRegion(int chunks, int helpers, void* body, delegate*<void*, int, int, void> invoke, int count, int grain)
     {
         try
         {
-            _chunk = chunk;
-            _ranges = ranges;
+            _body = body;
+            _invoke = invoke;
             _count = count;
             _grain = grain;
             _chunks = chunks;
             _next = 0;
-            _helpers = helpers;
             _failure = null;
             Volatile.Write(ref _finished, 0);
-            Interlocked.Increment(ref _generation);
+            Interlocked.Exchange(ref _region, ((_region >> HelperBits) + 1) << HelperBits | (long)helpers);
             for (int w = 0; w < helpers; w++)
                 if (Interlocked.Exchange(ref Sleeping[w], 0) == 1) Wake[w].Release();
 
             RunChunks();
             var wait = new SpinWait();
             while (Volatile.Read(ref _finished) < helpers) wait.SpinOnce(sleep1Threshold: -1);
-            _chunk = null;
-            _ranges = null;
+            _body = null;
             _failure?.Throw();
         }
         finally
@@ -117,16 +164,13 @@ internal static class CpuWorkers
     /// <summary>Takes chunks of the current region until none is left; the first exception stops the others.</summary>
     private static void RunChunks()
     {
-        var chunk = _chunk;
-        var ranges = _ranges;
+        void* body = _body;
+        var invoke = _invoke;
         int chunks = _chunks, count = _count, grain = _grain;
         try
         {
             int c;
-            if (ranges != null)
-                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) ranges(c * grain, RangeEnd(c, count, grain));
-            else
-                while ((c = Interlocked.Increment(ref _next) - 1) < chunks) chunk!(c);
+            while ((c = Interlocked.Increment(ref _next) - 1) < chunks) invoke(body, c * grain, RangeEnd(c, count, grain));
         }
         catch (Exception e)
         {
@@ -142,7 +186,7 @@ internal static class CpuWorkers
         while (true)
         {
             long started = Stopwatch.GetTimestamp();
-            while (Volatile.Read(ref _generation) == seen)
+            while (Volatile.Read(ref _region) == seen)
             {
                 if (Stopwatch.GetTimestamp() - started < SpinTicks)
                 {
@@ -150,7 +194,7 @@ internal static class CpuWorkers
                     continue;
                 }
                 Interlocked.Exchange(ref Sleeping[index], 1);
-                if (Volatile.Read(ref _generation) != seen)
+                if (Volatile.Read(ref _region) != seen)
                 {
                     // A region began while we went to sleep: if its starter already took our flag, it has
                     // released (or will release) the semaphore once, which must be consumed.
@@ -160,8 +204,8 @@ internal static class CpuWorkers
                 Wake[index].Wait();
                 started = Stopwatch.GetTimestamp();
             }
-            seen = Volatile.Read(ref _generation);
-            if (index >= Volatile.Read(ref _helpers)) continue;
+            seen = Volatile.Read(ref _region);
+            if (index >= (int)(seen & ((1L << HelperBits) - 1))) continue;
             RunChunks();
             Interlocked.Increment(ref _finished);
         }

@@ -49,8 +49,7 @@ internal static unsafe class GemmDriver
             }
             else
             {
-                GemmProblem<T> captured = problem;
-                CpuWorkers.Run(blocking.TaskCount, maxThreads, task => RunTile<T, TKernel>(captured, blocking, task, sharedB, partials));
+                CpuWorkers.Run(blocking.TaskCount, maxThreads, new Tiles<T, TKernel>(problem, blocking, sharedB, partials));
             }
 
             if (partials != null) AddPartials(problem, blocking.KSplits, partials, maxThreads);
@@ -75,9 +74,22 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        var (c, ldc, m, n) = ((nint)pr.C, pr.Ldc, pr.M, pr.N);
-        nint at = (nint)partials;
-        CpuWorkers.Run(bands, maxThreads, band => AddPartialRows((T*)c, ldc, m, n, band * m / bands, (band + 1) * m / bands, kSplits, (T*)at));
+        CpuWorkers.Run(bands, maxThreads, new PartialRowBands<T>(pr.C, pr.Ldc, pr.M, pr.N, bands, kSplits, partials));
+    }
+
+    /// <summary>The tasks of <see cref="Run{T, TKernel}"/>: task t computes its tile with <see cref="RunTile{T, TKernel}"/>.</summary>
+    private readonly struct Tiles<T, TKernel>(GemmProblem<T> problem, GemmBlocking blocking, T* sharedB, T* partials) : IChunkBody
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IMicroKernel<T>
+    {
+        public void Run(int task) => RunTile<T, TKernel>(problem, blocking, task, sharedB, partials);
+    }
+
+    /// <summary>Band b of <see cref="AddPartials{T}"/>: the rows [b m / bands, (b + 1) m / bands).</summary>
+    private readonly struct PartialRowBands<T>(T* c, int ldc, int m, int n, int bands, int kSplits, T* partials) : IChunkBody
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int band) => AddPartialRows(c, ldc, m, n, band * m / bands, (band + 1) * m / bands, kSplits, partials);
     }
 
     /// <summary>Bands of rows the partial products are added in.</summary>
@@ -116,9 +128,14 @@ internal static unsafe class GemmDriver
             return packed;
         }
 
-        nint at = (nint)packed;
-        CpuWorkers.Run(panels, maxThreads, panel => job.Pack(panel, (T*)at));
+        CpuWorkers.Run(panels, maxThreads, new PanelPacking<T>(job, packed));
         return packed;
+    }
+
+    /// <summary>Chunk p of <see cref="PackAllB{T, TKernel}"/>: packs panel p.</summary>
+    private readonly struct PanelPacking<T>(SharedPanels<T> job, T* packed) : IChunkBody where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int panel) => job.Pack(panel, packed);
     }
 
     /// <summary>Elements of B from which <see cref="PackAllB{T, TKernel}"/> packs panels in parallel.</summary>

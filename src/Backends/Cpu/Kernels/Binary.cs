@@ -22,8 +22,13 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
         var plan = new StridedPlan(al.Shape, al, bl, Layout.Contiguous(al.Shape));
-        int sa = plan.InnerStride(0), sb = plan.InnerStride(1);
-        ElementwiseDriver.ForRows(plan, (off, n) =>
+        ElementwiseDriver.ForRows(plan, new StridedRows(op, a, plan.InnerStride(0), b, plan.InnerStride(1), y));
+    }
+
+    /// <summary>Rows of a strided op: a and b with inner strides sa and sb (0: broadcast), y contiguous.</summary>
+    private readonly struct StridedRows(BinaryOp op, T[] a, int sa, T[] b, int sb, T[] y) : IRowBody
+    {
+        public void Run(ReadOnlySpan<int> off, int n)
         {
             var dst = new Span<T>(y, off[2], n);
             if (sa == 0 && sb == 0) { dst.Fill(Scalar(op, a[off[0]], b[off[1]])); return; }
@@ -34,7 +39,7 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
             else Spans(op, ElementwiseDriver.Row(a, off[0], sa, n, scratchA), ElementwiseDriver.Row(b, off[1], sb, n, scratchB), dst);
             if (scratchA != null) ElementwiseDriver.Return(scratchA);
             if (scratchB != null) ElementwiseDriver.Return(scratchB);
-        });
+        }
     }
 
     /// <summary>
@@ -49,20 +54,30 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     private static void ContiguousInSegments(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y, int count) =>
-        ElementwiseDriver.ForSegments(count, (from, n) => Contiguous(op, a, al, b, bl, y, from, n));
+        ElementwiseDriver.ForSegments(count, new ContiguousSegments(op, a, al, b, bl, y));
+
+    private readonly struct ContiguousSegments(BinaryOp op, T[] a, Layout al, T[] b, Layout bl, T[] y) : IRangeBody
+    {
+        public void Run(int start, int end) => Contiguous(op, a, al, b, bl, y, start, end - start);
+    }
 
     public static void Where(T[] c, Layout cl, T[] a, Layout al, T[] b, Layout bl, T[] y)
     {
         var plan = new StridedPlan(cl.Shape, cl, al, bl, Layout.Contiguous(cl.Shape));
-        int sc = plan.InnerStride(0), sa = plan.InnerStride(1), sb = plan.InnerStride(2);
-        ElementwiseDriver.ForRows(plan, (off, n) =>
+        ElementwiseDriver.ForRows(plan, new WhereRows(c, plan.InnerStride(0), a, plan.InnerStride(1), b, plan.InnerStride(2), y));
+    }
+
+    /// <summary>Rows of y = c != 0 ? a : b, the inputs with inner strides sc, sa and sb.</summary>
+    private readonly struct WhereRows(T[] c, int sc, T[] a, int sa, T[] b, int sb, T[] y) : IRowBody
+    {
+        public void Run(ReadOnlySpan<int> off, int n)
         {
             int oc = off[0], oa = off[1], ob = off[2], oy = off[3];
             int i = 0;
             if (sc == 1 && sa == 1 && sb == 1) i = SelectVectors(c.AsSpan(oc, n), a.AsSpan(oa, n), b.AsSpan(ob, n), y.AsSpan(oy, n));
             for (; i < n; i++)
                 y[oy + i] = c[oc + i * sc] != T.Zero ? a[oa + i * sa] : b[ob + i * sb];
-        });
+        }
     }
 
     /// <summary>

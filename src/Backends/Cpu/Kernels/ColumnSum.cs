@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,20 +34,32 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
         int lead = xl.Rank - reducedAxes;
         int inner = xl.Shape[lead - 1];
         int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead - 1));
-        var (shape, strides) = MergedReducedAxes(xl, lead);
-        int positions = Layout.ShapeCount(shape);
+        var shape = ArrayPool<int>.Shared.Rent(reducedAxes);
+        var strides = ArrayPool<int>.Shared.Rent(reducedAxes);
+        int rank = MergeReducedAxes(xl, lead, shape, strides);
+        int positions = Layout.ShapeCount(shape.AsSpan(0, rank));
         int block = BlockWidth(inner, outer);
         int blocksPerRow = (inner + block - 1) / block;
-        CpuParallel.For(outer * blocksPerRow, CpuParallel.Grain(Math.Min(block, inner) * Math.Max(positions, 1)), (start, end) =>
+        CpuParallel.For(outer * blocksPerRow, CpuParallel.Grain(Math.Min(block, inner) * Math.Max(positions, 1)),
+            new Blocks(x, xl, lead, shape, strides, rank, positions, inner, block, blocksPerRow, y));
+        ArrayPool<int>.Shared.Return(shape);
+        ArrayPool<int>.Shared.Return(strides);
+    }
+
+    /// <summary>Items [start, end): item (o, k) sums the k-th run of <c>block</c> columns of outer index o.</summary>
+    private readonly struct Blocks(T[] x, Layout xl, int lead, int[] shape, int[] strides, int rank, int positions, int inner, int block,
+        int blocksPerRow, T[] y) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
             for (int item = start; item < end; item++)
             {
                 int o = item / blocksPerRow, from = (item - o * blocksPerRow) * block;
                 int length = Math.Min(block, inner - from);
                 int offset = OuterIndex.Offset(xl, lead - 1, o) + from;
-                var walk = new Walk(shape, strides, offset, positions);
+                var walk = new Walk(shape, strides, rank, offset, positions);
                 int c = 0;
-                if (shape.Length == 1 && Vector512.IsHardwareAccelerated)
+                if (rank == 1 && Vector512.IsHardwareAccelerated)
                     c = SumStridedRows(x, offset, strides[0], positions, length, ref y[o * inner + from]);
                 if (Vector256.IsHardwareAccelerated)
                 {
@@ -62,7 +75,7 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
                     y[o * inner + from + c] = sum;
                 }
             }
-        });
+        }
     }
 
     /// <summary>
@@ -141,15 +154,18 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
         a.StoreUnsafe(ref y);
     }
 
-    /// <summary>The start offsets of the reduced positions, last axis fastest (an odometer; the bounds checks are the caller's).</summary>
-    private readonly struct Walk(int[] shape, int[] strides, int start, int positions)
+    /// <summary>
+    /// The start offsets of the reduced positions, last axis fastest (an odometer; the bounds checks are the caller's),
+    /// over the first <c>rank</c> entries of <c>shape</c> and <c>strides</c>.
+    /// </summary>
+    private readonly struct Walk(int[] shape, int[] strides, int rank, int start, int positions)
     {
-        public Enumerator GetEnumerator() => new(shape, strides, start, positions);
+        public Enumerator GetEnumerator() => new(shape, strides, rank, start, positions);
 
-        public struct Enumerator(int[] shape, int[] strides, int start, int positions)
+        public struct Enumerator(int[] shape, int[] strides, int rank, int start, int positions)
         {
-            private readonly int[] _index = shape.Length > 1 ? new int[shape.Length] : [];
-            private int _left = positions, _offset = start, _step = shape.Length == 0 ? 0 : strides[^1];
+            private readonly int[] _index = rank > 1 ? new int[rank] : [];
+            private int _left = positions, _offset = start, _step = rank == 0 ? 0 : strides[rank - 1];
             private bool _started;
 
             public readonly int Current => _offset;
@@ -160,7 +176,7 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (!_started) { _started = true; return _left-- > 0; }
                 if (_left-- <= 0) return false;
                 if (_index.Length == 0) { _offset += _step; return true; }
-                for (int a = shape.Length - 1; a >= 0; a--)
+                for (int a = _index.Length - 1; a >= 0; a--)
                 {
                     _offset += strides[a];
                     if (++_index[a] < shape[a]) break;
@@ -172,23 +188,25 @@ internal static class ColumnSum<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>The reduced axes with extent-1 axes dropped and adjacent axes merged where their strides allow.</summary>
-    private static (int[] Shape, int[] Strides) MergedReducedAxes(Layout xl, int lead)
+    /// <summary>
+    /// Writes the reduced axes with extent-1 axes dropped and adjacent axes merged where their strides allow into
+    /// <paramref name="shape"/> and <paramref name="strides"/>; returns how many there are.
+    /// </summary>
+    private static int MergeReducedAxes(Layout xl, int lead, int[] shape, int[] strides)
     {
-        var shape = new List<int>();
-        var strides = new List<int>();
+        int rank = 0;
         for (int a = lead; a < xl.Rank; a++)
         {
             if (xl.Shape[a] == 1) continue;
-            if (shape.Count > 0 && strides[^1] == xl.Strides[a] * xl.Shape[a])
+            if (rank > 0 && strides[rank - 1] == xl.Strides[a] * xl.Shape[a])
             {
-                shape[^1] *= xl.Shape[a];
-                strides[^1] = xl.Strides[a];
+                shape[rank - 1] *= xl.Shape[a];
+                strides[rank - 1] = xl.Strides[a];
                 continue;
             }
-            shape.Add(xl.Shape[a]);
-            strides.Add(xl.Strides[a]);
+            shape[rank] = xl.Shape[a];
+            strides[rank++] = xl.Strides[a];
         }
-        return (shape.ToArray(), strides.ToArray());
+        return rank;
     }
 }

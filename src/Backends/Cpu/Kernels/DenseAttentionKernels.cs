@@ -34,9 +34,16 @@ internal static class DenseAttentionKernels<T> where T : unmanaged, IFloatingPoi
     public static void Forward(int n, int d, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o,
         int batch, int heads, T[]? probs)
     {
-        int np = Padded(n), dp = Padded(d);
-        CpuParallel.For(batch * heads, CpuParallel.Grain(2 * n * n * d), (start, end) =>
+        CpuParallel.For(batch * heads, CpuParallel.Grain(2 * n * n * d), new ForwardItems(n, d, scale, q, k, v, o, heads, probs));
+    }
+
+    /// <summary>The (batch, head) items [start, end) of <see cref="Forward"/>.</summary>
+    private readonly struct ForwardItems(int n, int d, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o, int heads, T[]? probs)
+        : IRangeBody
+    {
+        public void Run(int start, int end)
         {
+            int np = Padded(n), dp = Padded(d);
             int ktAt = 0, vAt = ktAt + d * np, sAt = vAt + n * dp, oAt = sAt + 2 * np, length = oAt + 2 * dp;
             var buffer = ArrayPool<T>.Shared.Rent(length + 1); // + 1: a reference to an empty tail region stays in range
             ref T kt = ref buffer[ktAt];
@@ -70,7 +77,7 @@ internal static class DenseAttentionKernels<T> where T : unmanaged, IFloatingPoi
                 }
             }
             ArrayPool<T>.Shared.Return(buffer);
-        });
+        }
     }
 
     /// <summary>
@@ -81,12 +88,19 @@ internal static class DenseAttentionKernels<T> where T : unmanaged, IFloatingPoi
     public static void Backward(int n, int d, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO, T[] probs,
         int batch, int heads, HeadView<T>? dq, HeadView<T>? dk, HeadView<T>? dv)
     {
-        bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue, needDs = needDq || needDk;
-        if (!needDq && !needDk && !needDv) return;
-        var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
-        int np = Padded(n), dp = Padded(d);
-        CpuParallel.For(batch * heads, CpuParallel.Grain(4 * n * n * d), (start, end) =>
+        if (!dq.HasValue && !dk.HasValue && !dv.HasValue) return;
+        CpuParallel.For(batch * heads, CpuParallel.Grain(4 * n * n * d), new BackwardItems(n, d, scale, q, k, v, dO, probs, heads, dq, dk, dv));
+    }
+
+    /// <summary>The (batch, head) items [start, end) of <see cref="Backward"/>.</summary>
+    private readonly struct BackwardItems(int n, int d, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO, T[] probs,
+        int heads, HeadView<T>? dq, HeadView<T>? dk, HeadView<T>? dv) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
+            bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue, needDs = needDq || needDk;
+            var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
+            int np = Padded(n), dp = Padded(d);
             int vtAt = 0, kpAt = vtAt + d * np, dkAt = kpAt + n * dp, dvAt = dkAt + n * dp, rAt = dvAt + n * dp;
             int pAt = rAt + 2 * np, qAt = pAt + 2 * np, gAt = qAt + 2 * dp, dqAt = gAt + 2 * dp, length = dqAt + 2 * dp;
             var buffer = ArrayPool<T>.Shared.Rent(length + 1);
@@ -155,7 +169,7 @@ internal static class DenseAttentionKernels<T> where T : unmanaged, IFloatingPoi
                 if (needDv) Unpack(ref dvAcc, dvv, b, h, n, d, dp);
             }
             ArrayPool<T>.Shared.Return(buffer);
-        });
+        }
     }
 
     /// <summary>Lanes of the last padded vector of a row that hold real entries (index &lt; n).</summary>

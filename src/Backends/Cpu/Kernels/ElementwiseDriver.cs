@@ -2,33 +2,43 @@ using System.Buffers;
 
 namespace GsdmCore.Backends.Cpu;
 
-/// <summary>One row of a plan: the start offset of each operand, and the row's length.</summary>
-internal delegate void RowAction(ReadOnlySpan<int> offsets, int length);
+/// <summary>The body of <see cref="ElementwiseDriver.ForRows{TRow}"/>: one call per row of a plan.</summary>
+internal interface IRowBody
+{
+    /// <summary>Does one row: the start offset of each operand, and the row's length.</summary>
+    void Run(ReadOnlySpan<int> offsets, int length);
+}
 
 /// <summary>Row loop shared by the elementwise kernels: contiguous output, any number of strided inputs.</summary>
 internal static class ElementwiseDriver
 {
     /// <summary>
-    /// Calls <paramref name="row"/>(cursor offsets, inner length) for every row of the plan, in fixed chunks.
+    /// Calls <paramref name="row"/>.Run(cursor offsets, inner length) for every row of the plan, in fixed chunks.
     /// The last operand of the plan is the contiguous output.
     /// </summary>
-    public static void ForRows(StridedPlan plan, RowAction row)
+    public static void ForRows<TRow>(StridedPlan plan, TRow row) where TRow : struct, IRowBody
     {
         if (plan.Rows == 1 && IsLong(plan.Inner))
         {
-            ForSegments(plan, row);
+            ForSegments(plan.Inner, new RowSegments<TRow>(plan, row));
             return;
         }
-        int grain = CpuParallel.Grain(plan.Inner);
-        CpuParallel.For(plan.Rows, grain, (start, end) =>
+        CpuParallel.For(plan.Rows, CpuParallel.Grain(plan.Inner), new Rows<TRow>(plan, row));
+    }
+
+    /// <summary>The rows [start, end) of <see cref="ForRows{TRow}"/>'s plan, walked with a cursor.</summary>
+    private readonly struct Rows<TRow>(StridedPlan plan, TRow row) : IRangeBody where TRow : struct, IRowBody
+    {
+        public void Run(int start, int end)
         {
+            var body = row;
             var cursor = new StridedPlan.Cursor(plan, start, stackalloc int[plan.Dims.Length - 1], stackalloc int[plan.Offsets.Length]);
             for (int r = start; r < end; r++)
             {
-                row(cursor.Offset, plan.Inner);
+                body.Run(cursor.Offset, plan.Inner);
                 cursor.Next();
             }
-        });
+        }
     }
 
     /// <summary>
@@ -37,35 +47,30 @@ internal static class ElementwiseDriver
     /// </summary>
     private const int SegmentLength = 32768;
 
-    /// <summary>Whether a contiguous run of <paramref name="count"/> elements is long enough to split (<see cref="ForSegments(int, Action{int, int})"/>).</summary>
+    /// <summary>Whether a contiguous run of <paramref name="count"/> elements is long enough to split (<see cref="ForSegments{TBody}"/>).</summary>
     public static bool IsLong(int count) => count >= 2 * SegmentLength;
 
     /// <summary>
-    /// Calls <paramref name="segment"/>(start, length) over [0, <paramref name="count"/>) in segments of a fixed
+    /// Calls <paramref name="segment"/>.Run(start, end) over [0, <paramref name="count"/>) in segments of a fixed
     /// length, in parallel: for the contiguous fast paths of the elementwise kernels, which would otherwise run a
-    /// whole tensor on the calling thread. Callers take this path only when <see cref="IsLong"/> holds, so that short
-    /// runs allocate no closure.
+    /// whole tensor on the calling thread. Callers take this path only when <see cref="IsLong"/> holds.
     /// </summary>
-    public static void ForSegments(int count, Action<int, int> segment)
-    {
-        int segments = (count + SegmentLength - 1) / SegmentLength;
-        CpuParallel.For(segments, 1, (start, end) =>
-        {
-            for (int s = start; s < end; s++) segment(s * SegmentLength, Math.Min(SegmentLength, count - s * SegmentLength));
-        });
-    }
+    public static void ForSegments<TBody>(int count, TBody segment) where TBody : struct, IRangeBody =>
+        CpuParallel.For(count, SegmentLength, segment);
 
     /// <summary>
     /// A plan of one long row (a whole contiguous tensor, merged into one axis) in segments, so that it does not run
     /// on one thread. Each element is still computed by the same row function, so results do not change.
     /// </summary>
-    private static void ForSegments(StridedPlan plan, RowAction row) =>
-        ForSegments(plan.Inner, (from, length) =>
+    private readonly struct RowSegments<TRow>(StridedPlan plan, TRow row) : IRangeBody where TRow : struct, IRowBody
+    {
+        public void Run(int start, int end)
         {
             Span<int> offsets = stackalloc int[plan.Offsets.Length];
-            for (int k = 0; k < offsets.Length; k++) offsets[k] = plan.Offsets[k] + from * plan.InnerStride(k);
-            row(offsets, length);
-        });
+            for (int k = 0; k < offsets.Length; k++) offsets[k] = plan.Offsets[k] + start * plan.InnerStride(k);
+            row.Run(offsets, end - start);
+        }
+    }
 
     /// <summary>The row of operand data as a span: itself when unit-stride, else gathered into scratch.</summary>
     public static ReadOnlySpan<T> Row<T>(T[] data, int offset, int stride, int length, Span<T> scratch)

@@ -19,10 +19,17 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
     public static void Forward(T[] x, int xOff, T[] y, T[]? w, T[]? bias, int batch, int m, int c, int groups, T eps, T[] mean, T[] rstd,
         bool silu)
     {
-        int cg = c / groups;
-        T count = T.CreateChecked(m * cg);
-        CpuParallel.For(batch, CpuParallel.Grain(m * c * 4), (start, end) =>
+        CpuParallel.For(batch, CpuParallel.Grain(m * c * 4), new ForwardSamples(x, xOff, y, w, bias, m, c, groups, eps, mean, rstd, silu));
+    }
+
+    /// <summary>The samples [start, end) of <see cref="Forward"/>.</summary>
+    private readonly struct ForwardSamples(T[] x, int xOff, T[] y, T[]? w, T[]? bias, int m, int c, int groups, T eps, T[] mean, T[] rstd,
+        bool silu) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
+            int cg = c / groups;
+            T count = T.CreateChecked(m * cg);
             var scratch = ArrayPool<T>.Shared.Rent(4 * c);
             var meanC = scratch.AsSpan(0, c);
             var sums = scratch.AsSpan(c, c);
@@ -53,7 +60,7 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 ChannelRows<T>.Affine(xs, m, c, scale, shift, y.AsSpan(b * m * c, m * c), silu);
             }
             ArrayPool<T>.Shared.Return(scratch);
-        });
+        }
     }
 
     /// <summary>
@@ -78,13 +85,28 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
     public static void Backward(T[] x, int xOff, T[] dy, int dyOff, T[]? w, T[]? bias, int batch, int m, int c, int groups, T[] mean, T[] rstd,
         T[]? dx, T[]? dw, T[]? db, bool silu)
     {
-        int cg = c / groups;
-        T count = T.CreateChecked(m * cg);
         // Per-sample sums of dy xhat and dy per channel: the parameter gradients, reduced over samples in order below.
         var partW = ArrayPool<T>.Shared.Rent(batch * c);
         var partB = ArrayPool<T>.Shared.Rent(batch * c);
-        CpuParallel.For(batch, CpuParallel.Grain(m * c * 6), (start, end) =>
+        CpuParallel.For(batch, CpuParallel.Grain(m * c * 6),
+            new BackwardSamples(x, xOff, dy, dyOff, w, bias, m, c, groups, mean, rstd, dx, partW, partB, silu));
+        for (int b = 0; b < batch; b++)
         {
+            if (dw != null) TensorPrimitives.Add(dw.AsSpan(0, c), partW.AsSpan(b * c, c), dw.AsSpan(0, c));
+            if (db != null) TensorPrimitives.Add(db.AsSpan(0, c), partB.AsSpan(b * c, c), db.AsSpan(0, c));
+        }
+        ArrayPool<T>.Shared.Return(partW);
+        ArrayPool<T>.Shared.Return(partB);
+    }
+
+    /// <summary>The samples [start, end) of <see cref="Backward"/>: dx, and each sample's parameter-gradient sums into <c>partW</c> and <c>partB</c>.</summary>
+    private readonly struct BackwardSamples(T[] x, int xOff, T[] dy, int dyOff, T[]? w, T[]? bias, int m, int c, int groups, T[] mean, T[] rstd,
+        T[]? dx, T[] partW, T[] partB, bool silu) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            int cg = c / groups;
+            T count = T.CreateChecked(m * cg);
             var scratch = ArrayPool<T>.Shared.Rent(5 * c);
             var meanC = scratch.AsSpan(0, c);
             var rstdC = scratch.AsSpan(c, c);
@@ -131,13 +153,6 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
             }
             ArrayPool<T>.Shared.Return(scratch);
             if (dz != null) ArrayPool<T>.Shared.Return(dz);
-        });
-        for (int b = 0; b < batch; b++)
-        {
-            if (dw != null) TensorPrimitives.Add(dw.AsSpan(0, c), partW.AsSpan(b * c, c), dw.AsSpan(0, c));
-            if (db != null) TensorPrimitives.Add(db.AsSpan(0, c), partB.AsSpan(b * c, c), db.AsSpan(0, c));
         }
-        ArrayPool<T>.Shared.Return(partW);
-        ArrayPool<T>.Shared.Return(partB);
     }
 }

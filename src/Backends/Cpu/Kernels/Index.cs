@@ -12,68 +12,101 @@ internal static class IndexKernels<T> where T : unmanaged, INumberBase<T>
     public static void IndexSelect(string op, T[] src, int outer, int n, int inner, int[] idx, int m, T[] dst)
     {
         CheckRange(op, idx, m, n);
-        CpuParallel.For(outer * m, CpuParallel.Grain(inner), (s, e) =>
+        CpuParallel.For(outer * m, CpuParallel.Grain(inner), new SelectRows(src, n, inner, idx, m, dst));
+    }
+
+    /// <summary>Output rows r = (o, j) of <see cref="IndexSelect"/>: row idx[j] of block o.</summary>
+    private readonly struct SelectRows(T[] src, int n, int inner, int[] idx, int m, T[] dst) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
-            for (int r = s; r < e; r++)
+            for (int r = start; r < end; r++)
             {
                 int o = r / m, j = r % m;
                 Array.Copy(src, ((long)o * n + idx[j]) * inner, dst, (long)r * inner, inner);
             }
-        });
+        }
     }
 
     public static void IndexAdd(string op, T[] dst, int outer, int n, int inner, int[] idx, int m, T[] src)
     {
         CheckRange(op, idx, m, n);
-        ForColumns(outer, inner, m, (o, i0, i1) =>
+        ForColumns(outer, inner, m, new AddColumns(dst, n, inner, idx, m, src));
+    }
+
+    public static void Gather(string op, T[] src, int outer, int n, int inner, int[] idx, int m, T[] dst)
+    {
+        CheckRange(op, idx, idx.Length, n);
+        ForColumns(outer, inner, m, new GatherColumns(src, n, inner, idx, m, dst));
+    }
+
+    public static void ScatterAdd(string op, T[] dst, int outer, int n, int inner, int[] idx, int m, T[] src)
+    {
+        CheckRange(op, idx, idx.Length, n);
+        ForColumns(outer, inner, m, new ScatterAddColumns(dst, n, inner, idx, m, src));
+    }
+
+    /// <summary>The body of <see cref="ForColumns{TBody}"/>: the columns [i0, i1) of outer block o.</summary>
+    private interface IColumnsBody
+    {
+        void Run(int o, int i0, int i1);
+    }
+
+    private readonly struct AddColumns(T[] dst, int n, int inner, int[] idx, int m, T[] src) : IColumnsBody
+    {
+        public void Run(int o, int i0, int i1)
         {
             for (int j = 0; j < m; j++)
             {
                 int d = (o * n + idx[j]) * inner, s = (o * m + j) * inner;
                 for (int i = i0; i < i1; i++) dst[d + i] += src[s + i];
             }
-        });
+        }
     }
 
-    public static void Gather(string op, T[] src, int outer, int n, int inner, int[] idx, int m, T[] dst)
+    private readonly struct GatherColumns(T[] src, int n, int inner, int[] idx, int m, T[] dst) : IColumnsBody
     {
-        CheckRange(op, idx, idx.Length, n);
-        ForColumns(outer, inner, m, (o, i0, i1) =>
+        public void Run(int o, int i0, int i1)
         {
             for (int j = 0; j < m; j++)
             {
                 int row = (o * m + j) * inner, from = o * n * inner;
                 for (int i = i0; i < i1; i++) dst[row + i] = src[from + idx[row + i] * inner + i];
             }
-        });
+        }
     }
 
-    public static void ScatterAdd(string op, T[] dst, int outer, int n, int inner, int[] idx, int m, T[] src)
+    private readonly struct ScatterAddColumns(T[] dst, int n, int inner, int[] idx, int m, T[] src) : IColumnsBody
     {
-        CheckRange(op, idx, idx.Length, n);
-        ForColumns(outer, inner, m, (o, i0, i1) =>
+        public void Run(int o, int i0, int i1)
         {
             for (int j = 0; j < m; j++)
             {
                 int row = (o * m + j) * inner, to = o * n * inner;
                 for (int i = i0; i < i1; i++) dst[to + idx[row + i] * inner + i] += src[row + i];
             }
-        });
+        }
     }
 
-    /// <summary>Runs body(o, i0, i1) over fixed column chunks of every outer block.</summary>
-    private static void ForColumns(int outer, int inner, int m, Action<int, int, int> body)
+    /// <summary>Runs body.Run(o, i0, i1) over fixed column chunks of every outer block.</summary>
+    private static void ForColumns<TBody>(int outer, int inner, int m, TBody body) where TBody : struct, IColumnsBody
     {
         int columnsPerChunk = Math.Max(1, Math.Min(inner, CpuParallel.Grain(m)));
         int chunksPerOuter = (inner + columnsPerChunk - 1) / columnsPerChunk;
-        CpuParallel.For(outer * chunksPerOuter, 1, (s, e) =>
+        CpuParallel.For(outer * chunksPerOuter, 1, new ColumnChunks<TBody>(inner, columnsPerChunk, chunksPerOuter, body));
+    }
+
+    private readonly struct ColumnChunks<TBody>(int inner, int columnsPerChunk, int chunksPerOuter, TBody body) : IRangeBody
+        where TBody : struct, IColumnsBody
+    {
+        public void Run(int start, int end)
         {
-            for (int c = s; c < e; c++)
+            for (int c = start; c < end; c++)
             {
                 int o = c / chunksPerOuter, i0 = (c % chunksPerOuter) * columnsPerChunk;
-                body(o, i0, Math.Min(inner, i0 + columnsPerChunk));
+                body.Run(o, i0, Math.Min(inner, i0 + columnsPerChunk));
             }
-        });
+        }
     }
 
     private static void CheckRange(string op, int[] idx, int count, int n)

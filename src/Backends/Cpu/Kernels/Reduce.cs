@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -24,9 +25,10 @@ internal static class ReduceKernels<T> where T : unmanaged, IFloatingPointIeee75
         if (!OuterIndex.TrailingIsContiguous(xl, lead))
         {
             packed = ElementwiseDriver.Rent<T>(xl.Count);
-            CopyKernels.Copy(x, xl, packed, Layout.Contiguous(xl.Shape));
+            var contiguous = Layout.Contiguous(xl.Shape);
+            CopyKernels.Copy(x, xl, packed, contiguous);
             x = packed;
-            xl = Layout.Contiguous(xl.Shape);
+            xl = contiguous;
         }
         try
         {
@@ -40,18 +42,9 @@ internal static class ReduceKernels<T> where T : unmanaged, IFloatingPointIeee75
 
     private static void Reduce(ReduceOp op, T[] x, Layout xl, int lead, int outer, int length, Array y)
     {
-
         if (op is ReduceOp.ArgMax or ReduceOp.ArgMin)
         {
-            var yi = (int[])y;
-            CpuParallel.For(outer, CpuParallel.Grain(length), (s, e) =>
-            {
-                for (int o = s; o < e; o++)
-                {
-                    var row = new ReadOnlySpan<T>(x, OuterIndex.Offset(xl, lead, o), length);
-                    yi[o] = op == ReduceOp.ArgMax ? TensorPrimitives.IndexOfMax(row) : TensorPrimitives.IndexOfMin(row);
-                }
-            });
+            CpuParallel.For(outer, CpuParallel.Grain(length), new ArgRows(op, x, xl, lead, length, (int[])y));
             return;
         }
 
@@ -59,28 +52,53 @@ internal static class ReduceKernels<T> where T : unmanaged, IFloatingPointIeee75
         if (outer < 4 && length >= 2 * BlockLength)
         {
             int blocks = (length + BlockLength - 1) / BlockLength;
+            var partial = ArrayPool<T>.Shared.Rent(blocks);
             for (int o = 0; o < outer; o++)
             {
-                int start = OuterIndex.Offset(xl, lead, o);
-                var partial = new T[blocks];
-                CpuParallel.For(blocks, 1, (s, e) =>
-                {
-                    for (int b = s; b < e; b++)
-                    {
-                        int from = b * BlockLength;
-                        partial[b] = Row(op, new ReadOnlySpan<T>(x, start + from, Math.Min(BlockLength, length - from)));
-                    }
-                });
-                yt[o] = Row(op, partial);
+                CpuParallel.For(blocks, 1, new Blocks(op, x, OuterIndex.Offset(xl, lead, o), length, partial));
+                yt[o] = Row(op, partial.AsSpan(0, blocks));
             }
+            ArrayPool<T>.Shared.Return(partial);
             return;
         }
 
-        CpuParallel.For(outer, CpuParallel.Grain(length), (s, e) =>
+        CpuParallel.For(outer, CpuParallel.Grain(length), new Rows(op, x, xl, lead, length, yt));
+    }
+
+    /// <summary>y[o] = the index of the largest (ArgMax) or smallest (ArgMin) element of row o, for the rows [start, end).</summary>
+    private readonly struct ArgRows(ReduceOp op, T[] x, Layout xl, int lead, int length, int[] y) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
-            for (int o = s; o < e; o++)
-                yt[o] = Row(op, new ReadOnlySpan<T>(x, OuterIndex.Offset(xl, lead, o), length));
-        });
+            for (int o = start; o < end; o++)
+            {
+                var row = new ReadOnlySpan<T>(x, OuterIndex.Offset(xl, lead, o), length);
+                y[o] = op == ReduceOp.ArgMax ? TensorPrimitives.IndexOfMax(row) : TensorPrimitives.IndexOfMin(row);
+            }
+        }
+    }
+
+    /// <summary>partial[b] = the reduction of block b of the row of <c>length</c> elements at <c>from</c>.</summary>
+    private readonly struct Blocks(ReduceOp op, T[] x, int from, int length, T[] partial) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int b = start; b < end; b++)
+            {
+                int at = b * BlockLength;
+                partial[b] = Row(op, new ReadOnlySpan<T>(x, from + at, Math.Min(BlockLength, length - at)));
+            }
+        }
+    }
+
+    /// <summary>y[o] = the reduction of row o, for the rows [start, end).</summary>
+    private readonly struct Rows(ReduceOp op, T[] x, Layout xl, int lead, int length, T[] y) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int o = start; o < end; o++)
+                y[o] = Row(op, new ReadOnlySpan<T>(x, OuterIndex.Offset(xl, lead, o), length));
+        }
     }
 
     private static T Row(ReduceOp op, ReadOnlySpan<T> row) => op switch

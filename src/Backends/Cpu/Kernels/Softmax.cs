@@ -12,10 +12,16 @@ internal static class SoftmaxKernels<T> where T : unmanaged, IFloatingPointIeee7
         int length = xl.Shape[^1];
         int stride = xl.Strides[^1];
         int outer = Layout.ShapeCount(xl.Shape.AsSpan(0, lead));
-        CpuParallel.For(outer, CpuParallel.Grain(length * 4), (s, e) =>
+        CpuParallel.For(outer, CpuParallel.Grain(length * 4), new Rows(x, xl, lead, length, stride, log, y));
+    }
+
+    /// <summary>The rows [start, end) of the [outer, length] output.</summary>
+    private readonly struct Rows(T[] x, Layout xl, int lead, int length, int stride, bool log, T[] y) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
             var scratch = ElementwiseDriver.Rent<T>(length);
-            for (int o = s; o < e; o++)
+            for (int o = start; o < end; o++)
             {
                 var src = ElementwiseDriver.Row(x, OuterIndex.Offset(xl, lead, o), stride, length, scratch);
                 var dst = new Span<T>(y, o * length, length);
@@ -34,6 +40,6 @@ internal static class SoftmaxKernels<T> where T : unmanaged, IFloatingPointIeee7
                 }
             }
             ElementwiseDriver.Return(scratch);
-        });
+        }
     }
 }

@@ -59,8 +59,15 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     public static void Forward(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> o,
         int batch, int heads, int d, T[]? probs)
     {
-        bool split = SplitsPasses(n, d);
-        CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 4), (start, end) =>
+        CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 4),
+            new ForwardItems(n, rowPtr, cols, nnz, scale, q, k, v, o, batch, heads, d, probs, SplitsPasses(n, d)));
+    }
+
+    /// <summary>The (batch, head) items [start, end) of <see cref="Forward"/>; <c>split</c>: <see cref="SplitsPasses"/>.</summary>
+    private readonly struct ForwardItems(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v,
+        HeadView<T> o, int batch, int heads, int d, T[]? probs, bool split) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
             int packedLength = PackedLength(n, d);
             var buffer = ArrayPool<T>.Shared.Rent(2 * packedLength);
@@ -110,7 +117,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             if (scratch != null) ArrayPool<T>.Shared.Return(scratch);
             rows.Dispose();
             if (probBlock != null) ArrayPool<T>.Shared.Return(probBlock);
-        });
+        }
     }
 
     /// <summary>dst[e - rowPtr[i0]] = softmax over row i of scale * q_i . k_j for the rows [i0, i1), k packed [n, d].</summary>
@@ -148,12 +155,19 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
     public static void Backward(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v, HeadView<T> dO,
         T[] probs, int batch, int heads, int d, HeadView<T>? dq, HeadView<T>? dk, HeadView<T>? dv)
     {
-        bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue;
-        var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
-        int packedLength = PackedLength(n, d);
-        bool split = SplitsPasses(n, d);
-        CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 8), (start, end) =>
+        CpuParallel.For(batch * heads, ItemGrain(batch * heads, heads, (long)nnz * d * 8),
+            new BackwardItems(n, rowPtr, cols, nnz, scale, q, k, v, dO, probs, batch, heads, d, dq, dk, dv, SplitsPasses(n, d)));
+    }
+
+    /// <summary>The (batch, head) items [start, end) of <see cref="Backward"/>; <c>split</c>: <see cref="SplitsPasses"/>.</summary>
+    private readonly struct BackwardItems(int n, int[] rowPtr, int[] cols, int nnz, T scale, HeadView<T> q, HeadView<T> k, HeadView<T> v,
+        HeadView<T> dO, T[] probs, int batch, int heads, int d, HeadView<T>? dq, HeadView<T>? dk, HeadView<T>? dv, bool split) : IRangeBody
+    {
+        public void Run(int start, int end)
         {
+            bool needDq = dq.HasValue, needDk = dk.HasValue, needDv = dv.HasValue;
+            var (dqv, dkv, dvv) = (dq.GetValueOrDefault(), dk.GetValueOrDefault(), dv.GetValueOrDefault());
+            int packedLength = PackedLength(n, d);
             // A packed input matrix and a packed accumulator, then scale * dS of one (batch, head) in edge order.
             var buffer = ArrayPool<T>.Shared.Rent(2 * packedLength);
             var sds = ArrayPool<T>.Shared.Rent(Math.Max(1, nnz));
@@ -207,7 +221,7 @@ internal static partial class SparseAttentionKernels<T> where T : unmanaged, IFl
             ArrayPool<T>.Shared.Return(buffer);
             ArrayPool<T>.Shared.Return(sds);
             rows.Dispose();
-        });
+        }
     }
 
     /// <summary>

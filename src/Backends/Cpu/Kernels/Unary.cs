@@ -17,21 +17,30 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
             return;
         }
         var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
-        int stride = plan.InnerStride(0);
-        ElementwiseDriver.ForRows(plan, (off, n) =>
+        ElementwiseDriver.ForRows(plan, new StridedRows(op, x, plan.InnerStride(0), y));
+    }
+
+    /// <summary>Rows of y = op(x), x with inner stride <c>stride</c>, y contiguous.</summary>
+    private readonly struct StridedRows(UnaryOp op, T[] x, int stride, T[] y) : IRowBody
+    {
+        public void Run(ReadOnlySpan<int> off, int n)
         {
             T[]? scratch = stride == 1 ? null : ElementwiseDriver.Rent<T>(n);
             var src = ElementwiseDriver.Row(x, off[0], stride, n, scratch);
             Apply(op, src, new Span<T>(y, off[1], n));
             if (scratch != null) ElementwiseDriver.Return(scratch);
-        });
+        }
     }
 
     public static void Clamp(T[] x, Layout xl, T lo, T hi, T[] y)
     {
         var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
-        int stride = plan.InnerStride(0);
-        ElementwiseDriver.ForRows(plan, (off, n) =>
+        ElementwiseDriver.ForRows(plan, new ClampRows(x, plan.InnerStride(0), lo, hi, y));
+    }
+
+    private readonly struct ClampRows(T[] x, int stride, T lo, T hi, T[] y) : IRowBody
+    {
+        public void Run(ReadOnlySpan<int> off, int n)
         {
             T[]? scratch = stride == 1 ? null : ElementwiseDriver.Rent<T>(n);
             var src = ElementwiseDriver.Row(x, off[0], stride, n, scratch);
@@ -39,11 +48,17 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
             TensorPrimitives.Max(src, lo, dst);
             TensorPrimitives.Min(dst, hi, dst);
             if (scratch != null) ElementwiseDriver.Return(scratch);
-        });
+        }
     }
 
     private static void ApplyInSegments(UnaryOp op, T[] x, int offset, T[] y, int count) =>
-        ElementwiseDriver.ForSegments(count, (from, n) => Apply(op, new ReadOnlySpan<T>(x, offset + from, n), new Span<T>(y, from, n)));
+        ElementwiseDriver.ForSegments(count, new Segments(op, x, offset, y));
+
+    /// <summary>Elements [start, end) of y = op(x) over a contiguous x from <c>offset</c> on.</summary>
+    private readonly struct Segments(UnaryOp op, T[] x, int offset, T[] y) : IRangeBody
+    {
+        public void Run(int start, int end) => Apply(op, new ReadOnlySpan<T>(x, offset + start, end - start), new Span<T>(y, start, end - start));
+    }
 
     private static void Apply(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
     {
