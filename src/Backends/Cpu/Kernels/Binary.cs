@@ -21,7 +21,7 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
             else Contiguous(op, a, al, b, bl, y, 0, count);
             return;
         }
-        var plan = new StridedPlan(al.Shape, al, bl, Layout.Contiguous(al.Shape));
+        var plan = new StridedPlan(al.Shape, [al, bl], contiguousOutput: true);
         ElementwiseDriver.ForRows(plan, new StridedRows(op, a, plan.InnerStride(0), b, plan.InnerStride(1), y));
     }
 
@@ -63,7 +63,7 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
 
     public static void Where(T[] c, Layout cl, T[] a, Layout al, T[] b, Layout bl, T[] y)
     {
-        var plan = new StridedPlan(cl.Shape, cl, al, bl, Layout.Contiguous(cl.Shape));
+        var plan = new StridedPlan(cl.Shape, [cl, al, bl], contiguousOutput: true);
         ElementwiseDriver.ForRows(plan, new WhereRows(c, plan.InnerStride(0), a, plan.InnerStride(1), b, plan.InnerStride(2), y));
     }
 

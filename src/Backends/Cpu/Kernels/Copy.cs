@@ -17,7 +17,7 @@ internal static class CopyKernels
             else Array.Copy(src, sl.Offset, dst, dl.Offset, sl.Count);
             return;
         }
-        var plan = new StridedPlan(sl.Shape, sl, dl);
+        var plan = new StridedPlan(sl.Shape, [sl, dl]);
         ElementwiseDriver.ForRows(plan, new CopyRows<TS, TD>(src, plan.InnerStride(0), dst, plan.InnerStride(1)));
     }
 
@@ -30,7 +30,7 @@ internal static class CopyKernels
             else dst.AsSpan(dl.Offset, dl.Count).Fill(value);
             return;
         }
-        var plan = new StridedPlan(dl.Shape, dl);
+        var plan = new StridedPlan(dl.Shape, [dl]);
         ElementwiseDriver.ForRows(plan, new FillRows<T>(dst, plan.InnerStride(0), value));
     }
 

@@ -32,7 +32,7 @@ internal static class ElementwiseDriver
         public void Run(int start, int end)
         {
             var body = row;
-            var cursor = new StridedPlan.Cursor(plan, start, stackalloc int[plan.Dims.Length - 1], stackalloc int[plan.Offsets.Length]);
+            var cursor = new StridedPlan.Cursor(in plan, start, stackalloc int[plan.Rank - 1], stackalloc int[plan.OperandCount]);
             for (int r = start; r < end; r++)
             {
                 body.Run(cursor.Offset, plan.Inner);
@@ -66,8 +66,8 @@ internal static class ElementwiseDriver
     {
         public void Run(int start, int end)
         {
-            Span<int> offsets = stackalloc int[plan.Offsets.Length];
-            for (int k = 0; k < offsets.Length; k++) offsets[k] = plan.Offsets[k] + start * plan.InnerStride(k);
+            Span<int> offsets = stackalloc int[plan.OperandCount];
+            for (int k = 0; k < offsets.Length; k++) offsets[k] = plan.Offset(k) + start * plan.InnerStride(k);
             row.Run(offsets, end - start);
         }
     }

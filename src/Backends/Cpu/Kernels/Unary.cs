@@ -16,7 +16,7 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
             else Apply(op, new ReadOnlySpan<T>(x, xl.Offset, xl.Count), new Span<T>(y, 0, xl.Count));
             return;
         }
-        var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
+        var plan = new StridedPlan(xl.Shape, [xl], contiguousOutput: true);
         ElementwiseDriver.ForRows(plan, new StridedRows(op, x, plan.InnerStride(0), y));
     }
 
@@ -34,7 +34,7 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
 
     public static void Clamp(T[] x, Layout xl, T lo, T hi, T[] y)
     {
-        var plan = new StridedPlan(xl.Shape, xl, Layout.Contiguous(xl.Shape));
+        var plan = new StridedPlan(xl.Shape, [xl], contiguousOutput: true);
         ElementwiseDriver.ForRows(plan, new ClampRows(x, plan.InnerStride(0), lo, hi, y));
     }
 
