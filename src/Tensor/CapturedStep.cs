@@ -32,7 +32,9 @@ namespace GsdmCore;
 /// </para>
 /// <para>
 /// The memory of every tensor the step creates belongs to the capture until it is disposed (kept out of every
-/// <see cref="TensorScope"/> and out of the pool), including <see cref="Output"/> and the gradients.
+/// <see cref="TensorScope"/> and out of the pool), including <see cref="Output"/> and the gradients. Tensors whose uses
+/// in the step never overlap share memory after the capture (<see cref="MemoryBytes"/>), so a replay needs about what is
+/// alive at once; only <see cref="Output"/> and the gradients are to be read after a replay.
 /// </para>
 /// </summary>
 public sealed class CapturedStep : IDisposable
@@ -92,6 +94,7 @@ public sealed class CapturedStep : IDisposable
             stop.Dispose();
         }
         captured._watched = watched.Select(p => (p, p.Grad, p.Buffer)).ToArray();
+        captured.PlanMemory();
         return captured;
     }
 
@@ -133,6 +136,30 @@ public sealed class CapturedStep : IDisposable
         foreach (var (parameter, grad, _) in _watched)
             if (grad != null && ReferenceEquals(parameter.Grad, grad)) parameter.Grad = null;
         Release();
+    }
+
+    /// <summary>
+    /// Bytes of memory the replays use: what the step's tensors took, less what tensors never alive at the same time
+    /// share since the capture.
+    /// </summary>
+    public long MemoryBytes { get; private set; }
+
+    /// <summary>Bytes the step's tensors took when it was captured, each with memory of its own.</summary>
+    public long TensorBytes { get; private set; }
+
+    /// <summary>
+    /// Lets the step's tensors whose uses in the replay do not overlap share memory, keeping apart what is read after a
+    /// replay: <see cref="Output"/> and the watched gradients. Every other tensor the step made holds unspecified values
+    /// after the capture.
+    /// </summary>
+    private void PlanMemory()
+    {
+        var keep = new HashSet<IBuffer>(ReferenceEqualityComparer.Instance);
+        if (Output != null) keep.Add(Output.Buffer);
+        foreach (var (_, grad, _) in _watched)
+            if (grad != null) keep.Add(grad.Buffer);
+        TensorBytes = _owned.Distinct(ReferenceEqualityComparer.Instance).Cast<IBuffer>().Sum(b => (long)b.Length * b.DType.SizeOf());
+        MemoryBytes = TensorBytes - _recorder.PlanMemory(_owned, keep);
     }
 
     internal void Own(IBuffer buffer) => _owned.Add(buffer);

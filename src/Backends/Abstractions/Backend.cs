@@ -191,6 +191,13 @@ public abstract class Backend
         foreach (var t in targets) MovingAverageStep(t.Shadow, t.Value, t.ValueOffset, t.Count, decay);
     }
 
+    /// <summary>
+    /// Makes <paramref name="alias"/> use <paramref name="owner"/>'s memory from now on (both of this backend, same
+    /// dtype and length), giving up its own; disposing the alias then releases nothing. For memory planning of captured
+    /// steps, where the two are never alive at once. Returns false where the backend cannot (this default).
+    /// </summary>
+    public virtual bool TryShareMemory(IBuffer alias, IBuffer owner) => false;
+
     /// <summary>Waits for queued work (a no-op on the CPU).</summary>
     public virtual void Synchronize() { }
 }

@@ -237,4 +237,12 @@ public sealed unsafe partial class CpuBackend : Backend
 
     private static TensorDTypeException FloatOnly(string op) =>
         new(op, "this op needs a float tensor (F32 or F64), got I32; convert with .To(DType.F32).");
+
+    /// <inheritdoc />
+    public override bool TryShareMemory(IBuffer alias, IBuffer owner)
+    {
+        if (alias is not CpuBuffer a || owner is not CpuBuffer o || ReferenceEquals(a, o)) return false;
+        a.Borrow(o);
+        return true;
+    }
 }

@@ -44,10 +44,27 @@ public sealed class CpuBuffer : IBuffer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T[] As<T>() where T : unmanaged => (T[])Data;
 
-    /// <summary>Returns the memory to the pool. Any tensor still viewing it fails on its next use.</summary>
+    // True once this buffer uses another buffer's array (memory planning of a captured step): disposing it then
+    // returns nothing to the pool, the owner does.
+    private bool _borrowed;
+
+    /// <summary>
+    /// From now on uses <paramref name="owner"/>'s array (same dtype and length), returning its own to the pool. Only for
+    /// buffers that are never alive at the same time as the owner (see <see cref="CommandRecorder.PlanMemory"/>).
+    /// </summary>
+    internal void Borrow(CpuBuffer owner)
+    {
+        if (owner.DType != DType || owner.Length != Length)
+            throw new ArgumentException($"cpu_buffer: a {DType}[{Length}] buffer cannot use the memory of a {owner.DType}[{owner.Length}] one.");
+        var own = Interlocked.Exchange(ref _data, owner.Data);
+        if (own != null && !_borrowed) CpuBufferPool.Return(DType, own);
+        _borrowed = true;
+    }
+
+    /// <summary>Returns the memory to the pool (unless it is another buffer's). Any tensor still viewing it fails on its next use.</summary>
     public void Dispose()
     {
         var data = Interlocked.Exchange(ref _data, null);
-        if (data != null) CpuBufferPool.Return(DType, data);
+        if (data != null && !_borrowed) CpuBufferPool.Return(DType, data);
     }
 }

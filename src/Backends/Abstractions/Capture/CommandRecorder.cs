@@ -14,6 +14,8 @@ public sealed class CommandRecorder
     [ThreadStatic] private static int _inCall;
 
     private readonly List<Action> _commands = new();
+    // The buffers each command reads or writes, in command order (what memory planning needs to know).
+    private readonly List<IBuffer?[]> _touched = new();
     private readonly Dictionary<Backend, RecordingBackend> _decorators = new(ReferenceEqualityComparer.Instance);
     private Action[]? _frozen;
 
@@ -67,10 +69,11 @@ public sealed class CommandRecorder
         for (int i = 0; i < commands.Length; i++) commands[i]();
     }
 
-    /// <summary>Records <paramref name="command"/> and runs it now, as the call being captured.</summary>
-    internal void RecordAndRun(Action command)
+    /// <summary>Records <paramref name="command"/>, which reads or writes <paramref name="touched"/>, and runs it now, as the call being captured.</summary>
+    internal void RecordAndRun(Action command, params IBuffer?[] touched)
     {
         _commands.Add(command);
+        _touched.Add(touched);
         _frozen = null;
         _inCall++;
         try
@@ -95,6 +98,44 @@ public sealed class CommandRecorder
         {
             _inCall--;
         }
+    }
+
+    /// <summary>
+    /// Lets buffers of <paramref name="owned"/> whose uses in the recorded commands do not overlap share memory
+    /// (<see cref="Backend.TryShareMemory"/>), so a replay needs only the memory of the buffers alive at once. Buffers in
+    /// <paramref name="keep"/> (what the caller reads after a replay) keep memory of their own; so do buffers no command
+    /// touches. A buffer's first use writes it before any command reads it (its contents were unspecified when it was
+    /// made), so it may take over memory whose last use came strictly earlier. Returns the bytes no longer needed.
+    /// </summary>
+    public long PlanMemory(IReadOnlyList<IBuffer> owned, IReadOnlySet<IBuffer> keep)
+    {
+        var first = new Dictionary<IBuffer, int>(ReferenceEqualityComparer.Instance);
+        var last = new Dictionary<IBuffer, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _touched.Count; i++)
+            foreach (var buffer in _touched[i])
+            {
+                if (buffer == null) continue;
+                first.TryAdd(buffer, i);
+                last[buffer] = i;
+            }
+        long saved = 0;
+        var candidates = owned.Where(b => !keep.Contains(b) && first.ContainsKey(b)).Distinct(ReferenceEqualityComparer.Instance).Cast<IBuffer>();
+        foreach (var group in candidates.GroupBy(b => (b.Backend, b.DType, b.Length)))
+        {
+            // Greedy interval assignment, buffers in order of first use: reuse a slot whose last use is over.
+            var slots = new List<(IBuffer Owner, int Last)>();
+            foreach (var buffer in group.OrderBy(b => first[b]))
+            {
+                int at = slots.FindIndex(slot => slot.Last < first[buffer]);
+                if (at >= 0 && group.Key.Backend.TryShareMemory(buffer, slots[at].Owner))
+                {
+                    slots[at] = (slots[at].Owner, last[buffer]);
+                    saved += (long)buffer.Length * buffer.DType.SizeOf();
+                }
+                else slots.Add((buffer, last[buffer]));
+            }
+        }
+        return saved;
     }
 
     private RecordingBackend Decorator(Backend backend)
