@@ -28,7 +28,8 @@ namespace GsdmCore;
 /// host number passed to an op (a scalar in <c>x * 0.5</c> is fine; a learning rate or timestep computed on the host
 /// each step is not: pass such values in tensors). Capturing refuses what would silently replay stale values: reading
 /// device values on the host (<c>Item()</c>), uploading host data, drawing random numbers and optimiser steps. State
-/// created lazily under <see cref="TensorScope.Suspend"/> (constants uploaded once) is made, not recorded.
+/// created lazily under <see cref="TensorScope.Suspend"/> (constants uploaded once) is made, not recorded. Only the
+/// capturing thread is recorded: ops the step runs on other threads of its own would be missing from the replay.
 /// </para>
 /// <para>
 /// The memory of every tensor the step creates belongs to the capture until it is disposed (kept out of every
