@@ -187,6 +187,20 @@ public class CapturedStepTests
     }
 
     [Fact]
+    public void A_parameter_given_new_memory_makes_the_capture_stale_and_a_replay_refuse()
+    {
+        var step = new BlockStep(12);
+        using var captured = CapturedStep.Capture(step.Run, step.Parameters);
+        Assert.True(captured.IsCurrent);
+        // There and back: the same tensor object, new CPU memory the recorded calls do not know.
+        step.Parameters[0].MoveTo(Device.IlgpuCpu);
+        step.Parameters[0].MoveTo(Device.Cpu);
+        Assert.False(captured.IsCurrent);
+        var error = Assert.Throws<CaptureException>(captured.Replay);
+        Assert.Contains("capture the step again", error.Message);
+    }
+
+    [Fact]
     public void Disposing_returns_the_memory_and_clears_the_gradients_it_owns()
     {
         var step = new BlockStep(8);
