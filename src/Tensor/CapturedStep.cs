@@ -159,7 +159,7 @@ public sealed class CapturedStep : IDisposable
         if (Output != null) keep.Add(Output.Buffer);
         foreach (var (_, grad, _) in _watched)
             if (grad != null) keep.Add(grad.Buffer);
-        TensorBytes = _owned.Distinct(ReferenceEqualityComparer.Instance).Cast<IBuffer>().Sum(b => (long)b.Length * b.DType.SizeOf());
+        TensorBytes = _owned.Sum(b => (long)b.Length * b.DType.SizeOf());
         MemoryBytes = TensorBytes - _recorder.PlanMemory(_owned, keep);
     }
 

@@ -12,6 +12,34 @@ namespace GsdmCore.Nn.Tests;
 [Collection("MaxThreads")]
 public class SteadyStateAllocationTests(ITestOutputHelper output)
 {
+    /// <summary>The measured step's network and inputs: a ResNet + sparse attention block, batch 32, 81 nodes, 128 channels.</summary>
+    private sealed class Block
+    {
+        private readonly ResNetBlock _res;
+        private readonly AttentionBlock _attention;
+        private readonly Tensor _temb, _nodeEmbedding;
+
+        public Block()
+        {
+            var generator = new Generator(1);
+            _res = new ResNetBlock(128, 128, 128, 32, generator);
+            _attention = new AttentionBlock(128, 8, new SparseAttention(TestGraphs.Sudoku(3)), generator);
+            X = Tensor.Randn([32, 81, 128], new Generator(2)).RequireGrad();
+            _temb = Tensor.Randn([32, 128], new Generator(3));
+            _nodeEmbedding = Tensor.Randn([81, 32], new Generator(4));
+            Parameters = _res.Parameters().Concat(_attention.Parameters()).ToArray();
+        }
+
+        /// <summary>The block's input, which requires a gradient.</summary>
+        public Tensor X { get; }
+
+        /// <summary>Both blocks' parameters.</summary>
+        public Tensor[] Parameters { get; }
+
+        /// <summary>mean(attention(resnet(x))^2).</summary>
+        public Tensor Loss() => _attention.Forward(_res.Forward(X, _temb, _nodeEmbedding)).Square().Mean();
+    }
+
     /// <summary>
     /// Managed bytes one step may allocate on the calling thread: about twice the ~100 KiB measured (ResNet + attention
     /// block, batch 32, 81 nodes, 128 channels, one thread). The step's tensor memory alone is over 70 MiB.
@@ -26,13 +54,8 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
         {
             // One thread: Parallel.For's own bookkeeping (on the calling thread too) would otherwise scale with the core count.
             CpuParallel.MaxThreads = 1;
-            var generator = new Generator(1);
-            var res = new ResNetBlock(128, 128, 128, 32, generator);
-            var attention = new AttentionBlock(128, 8, new SparseAttention(TestGraphs.Sudoku(3)), generator);
-            var x = Tensor.Randn([32, 81, 128], new Generator(2)).RequireGrad();
-            var temb = Tensor.Randn([32, 128], new Generator(3));
-            var nodeEmbedding = Tensor.Randn([81, 32], new Generator(4));
-            var optimizer = new AdamW(res.Parameters().Concat(attention.Parameters()), 1e-4);
+            var block = new Block();
+            var optimizer = new AdamW(block.Parameters, 1e-4);
 
             long pooledAfterStep3 = 0, worst = 0;
             for (int step = 1; step <= 10; step++)
@@ -40,11 +63,10 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 using (TensorScope.Begin())
                 {
-                    var y = attention.Forward(res.Forward(x, temb, nodeEmbedding));
-                    y.Square().Mean().Backward();
+                    block.Loss().Backward();
                     optimizer.Step();
                     optimizer.ZeroGrad();
-                    x.Grad = null;
+                    block.X.Grad = null;
                 }
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 output.WriteLine($"step {step}: {allocated / 1024.0:F1} KiB allocated, {CpuBufferPool.PooledBytes / 1048576.0:F1} MiB pooled");
@@ -76,20 +98,14 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
         try
         {
             CpuParallel.MaxThreads = threads;
-            var generator = new Generator(1);
-            var res = new ResNetBlock(128, 128, 128, 32, generator);
-            var attention = new AttentionBlock(128, 8, new SparseAttention(TestGraphs.Sudoku(3)), generator);
-            var x = Tensor.Randn([32, 81, 128], new Generator(2)).RequireGrad();
-            var temb = Tensor.Randn([32, 128], new Generator(3));
-            var nodeEmbedding = Tensor.Randn([81, 32], new Generator(4));
-            var parameters = res.Parameters().Concat(attention.Parameters()).ToArray();
-            var optimizer = new AdamW(parameters, 1e-4);
+            var block = new Block();
+            var optimizer = new AdamW(block.Parameters, 1e-4);
             using var step = CapturedStep.Capture(() =>
             {
-                var loss = attention.Forward(res.Forward(x, temb, nodeEmbedding)).Square().Mean();
+                var loss = block.Loss();
                 loss.Backward();
                 return loss;
-            }, parameters);
+            }, block.Parameters);
 
             // The calling thread's bytes: the workers' region bodies allocate nothing (ParallelRegionAllocationTests),
             // and the process-wide count would include the test runner's own threads.

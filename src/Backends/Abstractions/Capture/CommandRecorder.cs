@@ -101,7 +101,7 @@ public sealed class CommandRecorder
     }
 
     /// <summary>
-    /// Lets buffers of <paramref name="owned"/> whose uses in the recorded commands do not overlap share memory
+    /// Lets the buffers of <paramref name="owned"/> (each listed once) whose uses in the recorded commands do not overlap share memory
     /// (<see cref="Backend.TryShareMemory"/>), so a replay needs only the memory of the buffers alive at once. Buffers in
     /// <paramref name="keep"/> (what the caller reads after a replay) keep memory of their own; so do buffers no command
     /// touches. A buffer's first use writes it before any command reads it (its contents were unspecified when it was
@@ -119,7 +119,7 @@ public sealed class CommandRecorder
                 last[buffer] = i;
             }
         long saved = 0;
-        var candidates = owned.Where(b => !keep.Contains(b) && first.ContainsKey(b)).Distinct(ReferenceEqualityComparer.Instance).Cast<IBuffer>();
+        var candidates = owned.Where(b => !keep.Contains(b) && first.ContainsKey(b));
         foreach (var group in candidates.GroupBy(b => (b.Backend, b.DType, b.Length)))
         {
             // Greedy interval assignment, buffers in order of first use: reuse a slot whose last use is over.
