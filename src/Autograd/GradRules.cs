@@ -60,8 +60,11 @@ public static class GradRules
             {
                 var grads = new Tensor?[x.Length];
                 grads[0] = x[0].RequiresGrad ? g.Matmul(x[1].MT).SumTo(x[0].Layout.Shape) : null;
-                grads[1] = x[1].RequiresGrad ? RightOperandGrad(x[0], x[1], g) : null;
-                for (int i = 2; i < x.Length; i++) grads[i] = x[i].RequiresGrad ? g.SumTo(x[i].Layout.Shape) : null;
+                int bias = BiasAddend(x, g);
+                if (bias >= 0) (grads[1], grads[bias]) = WeightAndBiasGrads(x[0], g);
+                else grads[1] = x[1].RequiresGrad ? RightOperandGrad(x[0], x[1], g) : null;
+                for (int i = 2; i < x.Length; i++)
+                    if (i != bias) grads[i] = x[i].RequiresGrad ? g.SumTo(x[i].Layout.Shape) : null;
                 return grads;
             }
             case OpKind.Reshape: return [g.Reshape(x[0].Layout.Shape)];
@@ -130,11 +133,34 @@ public static class GradRules
     /// the same product computed as a contiguous matrix under a transposed view, so that W's gradient comes out
     /// contiguous and needs no transposing copy.
     /// </summary>
-    private static Tensor RightOperandGrad(Tensor a, Tensor b, Tensor g)
+    private static Tensor RightOperandGrad(Tensor a, Tensor b, Tensor g) =>
+        IsTransposedWeight(a, b) ? g.MT.Matmul(a).MT : a.MT.Matmul(g).SumTo(b.Layout.Shape);
+
+    /// <summary>Whether b is the transposed view of a contiguous matrix (W.MT) multiplying a matrix a.</summary>
+    private static bool IsTransposedWeight(Tensor a, Tensor b)
     {
         var l = b.Layout;
-        bool transposedView = l.Rank == 2 && a.Rank == 2 && l.Strides[0] == 1 && l.Strides[1] == l.Shape[0] && l.Shape[0] > 1;
-        return transposedView ? g.MT.Matmul(a).MT : a.MT.Matmul(g).SumTo(l.Shape);
+        return l.Rank == 2 && a.Rank == 2 && l.Strides[0] == 1 && l.Strides[1] == l.Shape[0] && l.Shape[0] > 1;
+    }
+
+    /// <summary>
+    /// The addend of a linear layer's a @ W.MT + bias whose gradient, the column sums of g, the weight gradient's product
+    /// g^T a can hand back beside it (<see cref="Tensor.MatmulWithRowSums"/>): a [N] vector needing a gradient, with W
+    /// needing one too; -1 when there is none.
+    /// </summary>
+    private static int BiasAddend(Tensor[] x, Tensor g)
+    {
+        if (!x[1].RequiresGrad || g.Rank != 2 || !IsTransposedWeight(x[0], x[1])) return -1;
+        for (int i = 2; i < x.Length; i++)
+            if (x[i].RequiresGrad && x[i].Rank == 1 && x[i].Dim(0) == g.Dim(1)) return i;
+        return -1;
+    }
+
+    /// <summary>dW (as W.MT's gradient) and the bias gradient of a @ W.MT + bias, from one product over g.</summary>
+    private static (Tensor Weight, Tensor Bias) WeightAndBiasGrads(Tensor a, Tensor g)
+    {
+        var weight = g.MT.MatmulWithRowSums(a, out var bias);
+        return (weight.MT, bias);
     }
 
     private static Tensor Unary(UnaryOp op, Tensor x, Tensor y, Tensor g) => op switch

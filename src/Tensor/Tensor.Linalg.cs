@@ -74,6 +74,40 @@ public sealed partial class Tensor
         return addend2 == null ? y.Recorded(OpKind.MatmulAdd, null, this, other, addend) : y.Recorded(OpKind.MatmulAdd, null, this, other, addend, addend2);
     }
 
+    /// <summary>
+    /// The product of two matrices ([M, K] x [K, N]) and the sums of this matrix's rows ([M], over K) from one pass over
+    /// it: a linear layer's weight gradient g^T x and its bias gradient, the column sums of g
+    /// (<c>g.MT.MatmulWithRowSums(x, out var db)</c>), with g read from memory once. The values are those of
+    /// <see cref="Matmul"/> and <c>Sum(1)</c>, though the sums may round differently. While gradients are recorded and an
+    /// operand requires one, it runs as those two ops, so both results are differentiable.
+    /// </summary>
+    /// <exception cref="TensorShapeException">An operand is not a matrix, or the inner dimensions differ.</exception>
+    public Tensor MatmulWithRowSums(Tensor other, out Tensor rowSums)
+    {
+        const string op = "matmul_row_sums";
+        ArgumentNullException.ThrowIfNull(other);
+        if (Rank != 2 || other.Rank != 2)
+            throw new TensorShapeException(op, $"needs two matrices, got {Checks.S(Layout.Shape)} and {Checks.S(other.Layout.Shape)}; for batches use Matmul and Sum.");
+        Checks.SameDevice(op, this, other);
+        Checks.SameDType(op, this, other);
+        Checks.Float(op, this);
+        int m = Layout.Shape[0], k = Layout.Shape[1], n = other.Layout.Shape[1];
+        if (other.Layout.Shape[0] != k)
+            throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[0]}.");
+        if ((GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) || m == 0 || n == 0 || k == 0)
+        {
+            rowSums = Sum(1);
+            return Matmul(other);
+        }
+        var a = MatrixOperand(this, [], m, k, out bool transA, out int lda, out _);
+        var b = MatrixOperand(other, [], k, n, out bool transB, out int ldb, out _);
+        var y = Empty([m, n], DType, Device);
+        rowSums = Empty([m], DType, Device);
+        var dims = new MatmulDims(1, m, n, k, transA, transB, a.Layout.Offset, 0, lda, b.Layout.Offset, 0, ldb, 0, (long)m * n, n);
+        Backend.MatmulWithRowSums(a.Buffer, b.Buffer, y.Buffer, dims, rowSums.Buffer);
+        return y;
+    }
+
     /// <summary>An addend the GEMM reads itself must be on this tensor's device, in its dtype.</summary>
     private void CheckFused(string op, Tensor? addend)
     {

@@ -32,6 +32,67 @@ public class MatmulGradTests
         GradAssert.Passes("x @ const.mT", t => t[0].Matmul(w.MT).Tanh(), [a]);
     }
 
+    /// <summary>
+    /// A linear layer, x @ W.MT + b: the weight and bias gradients come from one product over g, which hands back g's
+    /// column sums beside g^T x. By central differences, and at a training step's size against sums in double precision.
+    /// </summary>
+    [Fact]
+    public void Linear_layer_weight_and_bias_gradients_come_from_one_product_over_g()
+    {
+        var rng = new Generator(21);
+        var x = Tensor.Randn([6, 4], rng, DType.F64);
+        var w = Tensor.Randn([5, 4], rng, DType.F64);
+        var b = Tensor.Randn([5], rng, DType.F64);
+        var residual = Tensor.Randn([6, 5], rng, DType.F64);
+        GradAssert.Passes("x @ w.mT + b", t => t[0].MatmulAdd(t[1].MT, t[2]), [x, w, b]);
+        GradAssert.Passes("x @ w.mT + b, x constant", t => x.MatmulAdd(t[0].MT, t[1]).Tanh(), [w, b]);
+        GradAssert.Passes("x @ w.mT + residual + b", t => t[0].MatmulAdd(t[1].MT, t[3], t[2]), [x, w, b, residual]);
+
+        const int tokens = 300, inputs = 40, outputs = 24;
+        var xs = Tensor.Randn([tokens, inputs], rng).RequireGrad();
+        var ws = Tensor.Randn([outputs, inputs], rng).RequireGrad();
+        var bs = Tensor.Randn([outputs], rng).RequireGrad();
+        var g = Tensor.Randn([tokens, outputs], rng);
+        xs.MatmulAdd(ws.MT, bs).Backward(g);
+        float[] gv = g.ToArray(), xv = xs.ToArray(), dw = ws.Grad!.ToArray(), db = bs.Grad!.ToArray();
+        for (int o = 0; o < outputs; o++)
+        {
+            double sum = 0;
+            for (int r = 0; r < tokens; r++) sum += gv[r * outputs + o];
+            Assert.True(Math.Abs(db[o] - sum) <= 1e-4 * (1 + Math.Abs(sum)), $"db[{o}] = {db[o]}, want {sum}");
+            for (int i = 0; i < inputs; i++)
+            {
+                double dot = 0;
+                for (int r = 0; r < tokens; r++) dot += (double)gv[r * outputs + o] * xv[r * inputs + i];
+                Assert.True(Math.Abs(dw[o * inputs + i] - dot) <= 1e-4 * (1 + Math.Abs(dot)), $"dW[{o}, {i}] = {dw[o * inputs + i]}, want {dot}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The product with its row sums: the values of Matmul and Sum(1); while gradients are recorded it runs as those
+    /// ops, so both results carry gradients.
+    /// </summary>
+    [Fact]
+    public void Matmul_with_row_sums_equals_matmul_and_sum_and_stays_differentiable()
+    {
+        var rng = new Generator(5);
+        var a = Tensor.Randn([7, 300], rng);
+        var b = Tensor.Randn([300, 9], rng);
+        var product = a.MatmulWithRowSums(b, out var sums);
+        Assert.Equal(a.Matmul(b).ToArray(), product.ToArray());
+        Assert.Equal([7], sums.Shape);
+        float[] want = a.Sum(1).ToArray(), got = sums.ToArray();
+        for (int i = 0; i < want.Length; i++) Assert.True(Math.Abs(got[i] - want[i]) <= 1e-4 * (1 + Math.Abs(want[i])), $"sum {i}: {got[i]} vs {want[i]}");
+
+        var a64 = Tensor.Randn([3, 4], rng, DType.F64);
+        var b64 = Tensor.Randn([4, 2], rng, DType.F64);
+        GradAssert.Passes("row sums", t => { t[0].MatmulWithRowSums(t[1], out var s); return s.Square(); }, [a64, b64]);
+        GradAssert.Passes("product beside row sums", t => t[0].MatmulWithRowSums(t[1], out _).Tanh(), [a64, b64]);
+        Assert.Throws<TensorShapeException>(() => Tensor.Randn([2, 3, 4], rng).MatmulWithRowSums(Tensor.Randn([4, 2], rng), out _));
+        Assert.Throws<TensorShapeException>(() => Tensor.Randn([3, 4], rng).MatmulWithRowSums(Tensor.Randn([5, 2], rng), out _));
+    }
+
     /// <summary>The fused product-plus-addend: its gradient, the addend's included, by central differences.</summary>
     [Theory, MemberData(nameof(Views))]
     public void Matmul_add_gradient_matches_central_differences(ViewKind view)

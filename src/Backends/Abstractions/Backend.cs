@@ -78,6 +78,30 @@ public abstract class Backend
             Binary(BinaryOp.Add, c, Layout.Contiguous(shape), addends.Columns, new Layout(shape, [0, 1], addends.ColumnsOffset), c);
     }
 
+    /// <summary>
+    /// The single product of <paramref name="d"/> (<see cref="MatmulDims.Batch"/> 1) and the sums over K of op(A)'s rows,
+    /// written to <paramref name="rowSums"/> ([M], contiguous from its start): a linear layer's weight gradient g^T x and
+    /// its bias gradient, the column sums of g. This implementation runs the product and then a reduction over A; a
+    /// backend may sum A's blocks while the product reads them. The sums' rounding may differ from the reduction's.
+    /// </summary>
+    public virtual void MatmulWithRowSums(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer rowSums)
+    {
+        CheckRowSums("matmul_row_sums", d);
+        Matmul(a, b, c, d);
+        Reduce(ReduceOp.Sum, a, RowsOfA(d), 1, rowSums);
+    }
+
+    /// <summary>op(A) of a single product as an [M, K] view of A's buffer.</summary>
+    protected static Layout RowsOfA(in MatmulDims d) =>
+        new([d.M, d.K], d.TransA ? [1, d.Lda] : [d.Lda, 1], d.OffsetA);
+
+    /// <summary>Throws unless <paramref name="d"/> is a single product, as <see cref="MatmulWithRowSums"/> needs.</summary>
+    protected static void CheckRowSums(string op, in MatmulDims d)
+    {
+        if (d.Batch != 1)
+            throw new TensorShapeException(op, $"the row sums of A come with a single product; got a batch of {d.Batch} ({d.M} x {d.K} by {d.K} x {d.N}). Sum the batch's rows with a reduction instead.");
+    }
+
     /// <summary>Throws unless C is one contiguous block from its buffer's start and a matrix addend replaces no accumulation.</summary>
     protected static void CheckFusedAddends(string op, in MatmulDims d, in MatmulAddends addends)
     {

@@ -159,26 +159,34 @@ public sealed unsafe partial class CpuBackend : Backend
         RunGemm(a, b, c, d, addends);
     }
 
-    /// <summary>The CPU GEMM for either dtype; absent addends are null pointers.</summary>
-    private static void RunGemm(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends)
+    /// <inheritdoc />
+    /// <remarks>The GEMM sums each block of A as it packs it, so g is read from memory once for both gradients.</remarks>
+    public override void MatmulWithRowSums(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer rowSums)
+    {
+        CheckRowSums("matmul_row_sums", d);
+        RunGemm(a, b, c, d, default, rowSums);
+    }
+
+    /// <summary>The CPU GEMM for either dtype; absent addends and row sums are null pointers.</summary>
+    private static void RunGemm(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, in MatmulAddends addends, IBuffer? rowSums = null)
     {
         switch (Cast(a).Data)
         {
             case float[] fa:
                 fixed (float* pa = fa, pb = Cast(b).As<float>(), pc = Cast(c).As<float>())
-                fixed (float* pcol = Optional<float>(addends.Columns), padd = Optional<float>(addends.Matrix))
+                fixed (float* pcol = Optional<float>(addends.Columns), padd = Optional<float>(addends.Matrix), psum = Optional<float>(rowSums))
                     Gemm.Sgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1f,
                         pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1f : 0f,
                         pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads,
-                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset);
+                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset, psum);
                 break;
             case double[] da:
                 fixed (double* pa = da, pb = Cast(b).As<double>(), pc = Cast(c).As<double>())
-                fixed (double* pcol = Optional<double>(addends.Columns), padd = Optional<double>(addends.Matrix))
+                fixed (double* pcol = Optional<double>(addends.Columns), padd = Optional<double>(addends.Matrix), psum = Optional<double>(rowSums))
                     Gemm.Dgemm(d.TransA, d.TransB, d.Batch, d.M, d.N, d.K, 1.0,
                         pa + d.OffsetA, d.StrideA, d.Lda, pb + d.OffsetB, d.StrideB, d.Ldb, d.Accumulate ? 1.0 : 0.0,
                         pc + d.OffsetC, d.StrideC, d.Ldc, CpuParallel.MaxThreads,
-                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset);
+                        pcol == null ? null : pcol + addends.ColumnsOffset, padd == null ? null : padd + addends.MatrixOffset, psum);
                 break;
             default: throw FloatOnly("matmul");
         }

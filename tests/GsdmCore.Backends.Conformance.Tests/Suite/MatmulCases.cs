@@ -11,6 +11,35 @@ public static class MatmulCases
         {
             yield return new($"matmul/{t}", (s, r, rng) => Matmul(s, r, rng, t));
             yield return new($"matmul-addends/{t}", (s, r, rng) => MatmulAddends(s, r, rng, t));
+            yield return new($"matmul-row-sums/{t}", (s, r, rng) => MatmulRowSums(s, r, rng, t));
+        }
+    }
+
+    /// <summary>
+    /// A single product and the sums over K of op(A)'s rows (a weight and a bias gradient from one read of g): the
+    /// product and the sums each against the reference, which runs the product and then a reduction.
+    /// </summary>
+    private static void MatmulRowSums(Backend sut, Backend reference, Random rng, DType t)
+    {
+        // Small and odd shapes, one past the CPU kernel's tiles and K block, one whose K the CPU GEMM splits across
+        // tasks, one with several column blocks.
+        var sizes = new List<(int, int, int)> { (1, 1, 1), (13, 33, 257), (12, 16, 600), (4, 600, 8) };
+        for (int i = 0; i < 6; i++) sizes.Add((rng.Next(1, 30), rng.Next(1, 40), rng.Next(1, 100)));
+        int trial = 0;
+        foreach (var (m, n, k) in sizes)
+        {
+            bool ta = (trial & 1) == 0, tb = (trial & 2) != 0;
+            trial++;
+            var (a, lda, _, offA) = Operand(rng, t, 1, ta ? k : m, ta ? m : k, broadcast: false);
+            var (b, ldb, _, offB) = Operand(rng, t, 1, tb ? n : k, tb ? k : n, broadcast: false);
+            var dims = new MatmulDims(1, m, n, k, ta, tb, offA, 0, lda, offB, 0, ldb, 0, (long)m * n, n);
+            var c = HostView.Make(rng, [m * n], ViewKind.Contiguous, t, _ => Exec.Sentinel);
+            var sums = HostView.Make(rng, [m], ViewKind.Contiguous, t, _ => Exec.Sentinel);
+            // The sums add k values each, as a reduction would: the tolerance grows with k like the product's.
+            Exec.Check($"matmul with row sums (product) {dims} {t}", sut, reference, [a, b, sums], c, Tolerance.For(t),
+                (i, o, be) => be.MatmulWithRowSums(i[0], i[1], o, dims, i[2]));
+            Exec.Check($"matmul with row sums (sums) {dims} {t}", sut, reference, [a, b, c], sums, Tolerance.For(t),
+                (i, o, be) => be.MatmulWithRowSums(i[0], i[1], i[2], dims, o));
         }
     }
 

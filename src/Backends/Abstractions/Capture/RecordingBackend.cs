@@ -64,6 +64,12 @@ internal sealed class RecordingBackend(Backend inner, CommandRecorder recorder) 
         recorder.RecordAndRun(() => inner.Matmul(a, b, c, dims, add), a, b, c, add.Matrix, add.Columns);
     }
 
+    public override void MatmulWithRowSums(IBuffer a, IBuffer b, IBuffer c, in MatmulDims d, IBuffer rowSums)
+    {
+        var dims = d;
+        recorder.RecordAndRun(() => inner.MatmulWithRowSums(a, b, c, dims, rowSums), a, b, c, rowSums);
+    }
+
     public override void IndexSelect(IBuffer src, int outer, int n, int inner1, IBuffer idx, int m, IBuffer dst) =>
         recorder.RecordAndRun(() => inner.IndexSelect(src, outer, n, inner1, idx, m, dst), src, idx, dst);
 

@@ -4,7 +4,7 @@ public static unsafe partial class Gemm
 {
     /// <summary>
     /// Double-precision batched GEMM with the same contract as
-    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int, float*, float*)"/>;
+    /// <see cref="Sgemm(bool, bool, int, int, int, int, float, float*, long, int, float*, long, int, float, float*, long, int, int, float*, float*, float*)"/>;
     /// meant for reference computations such as gradient checks.
     /// </summary>
     /// <param name="transA">Use A transposed: A is stored k x m instead of m x k.</param>
@@ -29,12 +29,15 @@ public static unsafe partial class Gemm
     /// alpha op(A) op(B) + beta C, rounded, plus the column's value, rounded (a linear layer's bias, in the same pass).</param>
     /// <param name="addend">When given, a matrix laid out as C that takes the place of C's old value (beta must be 0):
     /// C = alpha op(A) op(B) + addend, read as C is written (a residual, in the same pass).</param>
+    /// <param name="rowSums">When given (batch 1 only), m values that receive the sums over k of op(A)'s rows, summed
+    /// from A's blocks as the product reads them (a linear layer's bias gradient beside its weight gradient, in one
+    /// read of the output gradient), in an order fixed by the shape alone.</param>
     public static void Dgemm(bool transA, bool transB, int batch, int m, int n, int k, double alpha,
         double* a, long strideA, int lda, double* b, long strideB, int ldb, double beta,
-        double* c, long strideC, int ldc, int maxThreads, double* columns = null, double* addend = null)
+        double* c, long strideC, int ldc, int maxThreads, double* columns = null, double* addend = null, double* rowSums = null)
     {
         var problem = new GemmProblem<double>(transA, transB, batch, m, n, k, alpha,
-            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend);
+            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend, rowSums);
         Dgemm(GemmKernelKind.Auto, problem, maxThreads);
     }
 
@@ -44,12 +47,14 @@ public static unsafe partial class Gemm
         problem.Validate(maxThreads);
         if (problem.Batch == 0 || problem.M == 0 || problem.N == 0)
         {
+            if (problem.RowSums != null) GemmRowSums.Whole(problem);
             return;
         }
 
         if (problem.K == 0 || problem.Alpha == 0d)
         {
             GemmScaling.ScaleC(problem);
+            if (problem.RowSums != null) GemmRowSums.Whole(problem);
             return;
         }
 

@@ -27,11 +27,14 @@ internal static unsafe class GemmDriver
         // panels again (a 2592 x 128 x 128 product has 14 row blocks): pack them once, before the tasks.
         // A product split along K instead gets the slot for the partial products of its later parts.
         PackBuffer<T>? shared = null;
-        T* sharedB = null, partials = null;
+        T* sharedB = null, partials = null, rowPartials = null;
         if (blocking.KSplits > 1)
         {
+            // The later parts' partial products, then (when asked for) their partial row sums of A.
+            nint products = (nint)(blocking.KSplits - 1) * problem.M * problem.N;
             shared = PackBuffer<T>.RentShared();
-            partials = shared.Ensure((nint)(blocking.KSplits - 1) * problem.M * problem.N);
+            partials = shared.Ensure(products + (problem.RowSums != null ? (nint)(blocking.KSplits - 1) * problem.M : 0));
+            if (problem.RowSums != null) rowPartials = partials + products;
         }
         else if (blocking.MBlocks > 1 && sameB)
         {
@@ -44,15 +47,16 @@ internal static unsafe class GemmDriver
             {
                 for (int task = 0; task < blocking.TaskCount; task++)
                 {
-                    RunTile<T, TKernel>(problem, blocking, task, sharedB, partials);
+                    RunTile<T, TKernel>(problem, blocking, task, sharedB, partials, rowPartials);
                 }
             }
             else
             {
-                CpuWorkers.Run(blocking.TaskCount, maxThreads, new Tiles<T, TKernel>(problem, blocking, sharedB, partials));
+                CpuWorkers.Run(blocking.TaskCount, maxThreads, new Tiles<T, TKernel>(problem, blocking, sharedB, partials, rowPartials));
             }
 
             if (partials != null) AddPartials(problem, blocking.KSplits, partials, maxThreads);
+            if (rowPartials != null) GemmRowSums.AddParts(problem, blocking.KSplits, rowPartials);
         }
         finally
         {
@@ -78,11 +82,11 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>The tasks of <see cref="Run{T, TKernel}"/>: task t computes its tile with <see cref="RunTile{T, TKernel}"/>.</summary>
-    private readonly struct Tiles<T, TKernel>(GemmProblem<T> problem, GemmBlocking blocking, T* sharedB, T* partials) : IChunkBody
+    private readonly struct Tiles<T, TKernel>(GemmProblem<T> problem, GemmBlocking blocking, T* sharedB, T* partials, T* rowPartials) : IChunkBody
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
-        public void Run(int task) => RunTile<T, TKernel>(problem, blocking, task, sharedB, partials);
+        public void Run(int task) => RunTile<T, TKernel>(problem, blocking, task, sharedB, partials, rowPartials);
     }
 
     /// <summary>Band b of <see cref="AddPartials{T}"/>: the rows [b m / bands, (b + 1) m / bands).</summary>
@@ -182,7 +186,7 @@ internal static unsafe class GemmDriver
     // use: tiered compilation only promotes them after call counting and a background delay, during
     // which the first large products of a process ran unoptimised code (a first 1024^3 call took ~10x longer).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task, T* sharedB, T* partials)
+    private static void RunTile<T, TKernel>(in GemmProblem<T> pr, in GemmBlocking bl, int task, T* sharedB, T* partials, T* rowPartials)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IMicroKernel<T>
     {
@@ -257,6 +261,13 @@ internal static unsafe class GemmDriver
                 {
                     nint skip = (nint)fullA * mr;
                     PanelPacker.Pack(srcA + skip * (pr.TransA ? 1 : lda), pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur - fullA * mr, kc, mr, packA + skip * kc);
+                }
+
+                // The row sums of A come from the block just packed (still cached), once per row block: by the tasks of
+                // the first column block, each part into its own sums.
+                if (pr.RowSums != null && jBlock == 0)
+                {
+                    GemmRowSums.AddBlock(pr, a, i0, mcur, p0, kc, split == 0 ? pr.RowSums : rowPartials + (nint)(split - 1) * pr.M, p0 == kBegin);
                 }
 
                 // Later K blocks add onto what the earlier ones stored. The addends go in with the first block of part 0,

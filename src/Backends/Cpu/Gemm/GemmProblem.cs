@@ -24,9 +24,14 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, System.Numer
     public readonly T* Columns;
     /// <summary>A matrix laid out as C (same ldc and batch stride) that the product starts from instead of C, or null; Beta is then 0.</summary>
     public readonly T* Addend;
+    /// <summary>
+    /// M values that receive the sums over K of op(A)'s rows, taken from the blocks of A as the product reads them
+    /// (a single product only), or null.
+    /// </summary>
+    public readonly T* RowSums;
 
     public GemmProblem(bool transA, bool transB, int batch, int m, int n, int k, T alpha,
-        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc, T* columns = null, T* addend = null)
+        T* a, long strideA, int lda, T* b, long strideB, int ldb, T beta, T* c, long strideC, int ldc, T* columns = null, T* addend = null, T* rowSums = null)
     {
         TransA = transA;
         TransB = transB;
@@ -47,6 +52,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, System.Numer
         Ldc = ldc;
         Columns = columns;
         Addend = addend;
+        RowSums = rowSums;
     }
 
     /// <summary>Throws if the sizes, strides or pointers cannot describe a valid call.</summary>
@@ -70,6 +76,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, System.Numer
         if (Addend != null && !T.IsZero(Beta))
         {
             throw new ArgumentException("A matrix addend takes the place of C's old value: beta must be 0.", "beta");
+        }
+
+        if (RowSums != null && Batch != 1)
+        {
+            throw new ArgumentException($"The row sums of A are produced for a single product; got a batch of {Batch}.", "rowSums");
         }
 
         if (Batch == 0 || M == 0 || N == 0)

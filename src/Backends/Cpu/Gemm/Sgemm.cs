@@ -32,12 +32,15 @@ public static unsafe partial class Gemm
     /// alpha op(A) op(B) + beta C, rounded, plus the column's value, rounded (a linear layer's bias, in the same pass).</param>
     /// <param name="addend">When given, a matrix laid out as C that takes the place of C's old value (beta must be 0):
     /// C = alpha op(A) op(B) + addend, read as C is written (a residual, in the same pass).</param>
+    /// <param name="rowSums">When given (batch 1 only), m values that receive the sums over k of op(A)'s rows, summed
+    /// from A's blocks as the product reads them (a linear layer's bias gradient beside its weight gradient, in one
+    /// read of the output gradient), in an order fixed by the shape alone.</param>
     public static void Sgemm(bool transA, bool transB, int batch, int m, int n, int k, float alpha,
         float* a, long strideA, int lda, float* b, long strideB, int ldb, float beta,
-        float* c, long strideC, int ldc, int maxThreads, float* columns = null, float* addend = null)
+        float* c, long strideC, int ldc, int maxThreads, float* columns = null, float* addend = null, float* rowSums = null)
     {
         var problem = new GemmProblem<float>(transA, transB, batch, m, n, k, alpha,
-            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend);
+            a, strideA, lda, b, strideB, ldb, beta, c, strideC, ldc, columns, addend, rowSums);
         Sgemm(GemmKernelKind.Auto, problem, maxThreads);
     }
 
@@ -47,12 +50,14 @@ public static unsafe partial class Gemm
         problem.Validate(maxThreads);
         if (problem.Batch == 0 || problem.M == 0 || problem.N == 0)
         {
+            if (problem.RowSums != null) GemmRowSums.Whole(problem);
             return;
         }
 
         if (problem.K == 0 || problem.Alpha == 0f)
         {
             GemmScaling.ScaleC(problem);
+            if (problem.RowSums != null) GemmRowSums.Whole(problem);
             return;
         }
 
