@@ -118,7 +118,35 @@ public sealed unsafe class GemmTests
         Assert.True(shared.TaskCount >= 8, $"{shared.TaskCount} tasks");
         var own = GemmBlocking.Create(1, 1296, 384, 128, 6, 16, sameB: false);
         Assert.Equal(2, own.NBlocks);
-        Assert.Equal(shared.TaskCount, own.TaskCount);
+        Assert.True(own.TaskCount >= 8, $"{own.TaskCount} tasks");
+    }
+
+    [Theory]
+    [InlineData(2592, 128, 128)] // a linear layer at Sudoku 9x9, batch 32: 12 blocks of 186 rows, then four of 96 or fewer
+    [InlineData(1296, 384, 128)]
+    [InlineData(1000, 20, 30)]
+    [InlineData(300, 257, 513)]
+    public void Row_blocks_cover_every_row_once_in_order_with_the_last_ones_halved(int m, int n, int k)
+    {
+        var blocking = GemmBlocking.Create(1, m, n, k, 6, 16, sameB: true);
+        int next = 0, heights = 0;
+        var rows = new List<int>();
+        for (int block = 0; block < blocking.MBlocks; block++)
+        {
+            var (row, height) = blocking.RowBlock(block, m);
+            Assert.Equal(next, row);
+            Assert.True(height > 0 && height % 6 == 0 || row + height == m, $"block {block}: rows {row}..{row + height}");
+            rows.Add(height);
+            next = row + height;
+            heights += height;
+        }
+        Assert.Equal(m, next);
+        Assert.Equal(m, heights);
+        if (Math.Ceiling((double)m / blocking.Mc) >= 6)
+        {
+            Assert.True(rows[^1] <= (blocking.Mc + 1) / 2 + 5, $"last block {rows[^1]} rows of {blocking.Mc}");
+            Assert.True(rows.Count(h => h == blocking.Mc) >= 4);
+        }
     }
 
     [Theory]

@@ -36,6 +36,10 @@ internal readonly struct GemmBlocking
     private const int KBlocksPerPart = 2;
 
     public readonly int Mc;
+    /// <summary>Rows of the last row blocks, which split the last <see cref="TailSplit"/> blocks of <see cref="Mc"/> rows into halves.</summary>
+    public readonly int McTail;
+    /// <summary>Rows from which the row blocks are <see cref="McTail"/> high (M when none are).</summary>
+    public readonly int TailStart;
     public readonly int Nc;
     public readonly int Kc;
     public readonly int MBlocks;
@@ -47,9 +51,11 @@ internal readonly struct GemmBlocking
     public readonly int TaskCount;
     public readonly bool Parallelizable;
 
-    private GemmBlocking(int mc, int nc, int kc, int kSplits, int kp, int mBlocks, int nBlocks, int taskCount, bool parallelizable)
+    private GemmBlocking(int mc, int mcTail, int tailStart, int nc, int kc, int kSplits, int kp, int mBlocks, int nBlocks, int taskCount, bool parallelizable)
     {
         Mc = mc;
+        McTail = mcTail;
+        TailStart = tailStart;
         Nc = nc;
         Kc = kc;
         KSplits = kSplits;
@@ -113,6 +119,17 @@ internal readonly struct GemmBlocking
         }
 
         int mBlocks = Ceil(m, mc);
+        // The tasks are taken in order by whichever thread is free; when one thread joins a product late or runs slower,
+        // the others wait for its last task at the end. Halving the last row blocks halves that wait; the other blocks
+        // keep their size, so the extra per-task work is small. Each row's arithmetic does not depend on its block.
+        int mcTail = mc, tailStart = m;
+        if (parallelizable && kSplits == 1 && mBlocks >= TailSplitMinBlocks && mc >= 4 * mr)
+        {
+            mcTail = RoundUp(Ceil(mc, 2), mr);
+            tailStart = (mBlocks - TailSplit) * mc;
+            mBlocks = mBlocks - TailSplit + Ceil(m - tailStart, mcTail);
+        }
+
         int nBlocks = Ceil(n, nc);
         long tasks = (long)batch * mBlocks * nBlocks * kSplits;
         if (tasks > int.MaxValue)
@@ -120,7 +137,21 @@ internal readonly struct GemmBlocking
             throw new ArgumentException("The GEMM is too large to decompose into tasks.");
         }
 
-        return new GemmBlocking(mc, nc, kc, kSplits, kp, mBlocks, nBlocks, (int)tasks, parallelizable && tasks > 1);
+        return new GemmBlocking(mc, mcTail, tailStart, nc, kc, kSplits, kp, mBlocks, nBlocks, (int)tasks, parallelizable && tasks > 1);
+    }
+
+    /// <summary>Row blocks of <see cref="Mc"/> rows at the end of M that are split into halves.</summary>
+    private const int TailSplit = 2;
+
+    /// <summary>Row blocks from which the last <see cref="TailSplit"/> are split.</summary>
+    private const int TailSplitMinBlocks = 6;
+
+    /// <summary>The first row and the height of row block <paramref name="block"/> of an M-row product.</summary>
+    public (int Row, int Rows) RowBlock(int block, int m)
+    {
+        int i0 = block * Mc;
+        if (i0 >= TailStart) i0 = TailStart + (block - TailStart / Mc) * McTail;
+        return (i0, Math.Min(i0 >= TailStart ? McTail : Mc, m - i0));
     }
 
     /// <summary>Splits <paramref name="length"/> into the fewest blocks of at most about <paramref name="max"/>, sized evenly and rounded up to <paramref name="granule"/>.</summary>

@@ -202,9 +202,8 @@ internal static unsafe class GemmDriver
         int jBlock = tile / bl.MBlocks;
         int iBlock = tile - jBlock * bl.MBlocks;
 
-        int i0 = iBlock * bl.Mc;
+        var (i0, mcur) = bl.RowBlock(iBlock, pr.M);
         int j0 = jBlock * bl.Nc;
-        int mcur = Math.Min(bl.Mc, pr.M - i0);
         int ncur = Math.Min(bl.Nc, pr.N - j0);
         int mPanels = (mcur + mr - 1) / mr;
         int nPanels = (ncur + nr - 1) / nr;
