@@ -20,14 +20,9 @@ public sealed partial class Tensor
 
     private Tensor MatmulCore(string op, Tensor other, Tensor? addend, Tensor? addend2)
     {
-        Checks.SameDevice(op, this, other);
-        Checks.SameDType(op, this, other);
-        Checks.Float(op, this);
         if (Rank < 2 || other.Rank < 2)
             throw new TensorShapeException(op, $"needs operands of rank >= 2, got {Checks.S(Layout.Shape)} and {Checks.S(other.Layout.Shape)}; add an axis with Unsqueeze.");
-        int m = Layout.Shape[^2], k = Layout.Shape[^1], n = other.Layout.Shape[^1];
-        if (other.Layout.Shape[^2] != k)
-            throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[^2]}.");
+        var (m, k, n) = ProductDims(op, other);
         int[] batchShape;
         try
         {
@@ -88,12 +83,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(other);
         if (Rank != 2 || other.Rank != 2)
             throw new TensorShapeException(op, $"needs two matrices, got {Checks.S(Layout.Shape)} and {Checks.S(other.Layout.Shape)}; for batches use Matmul and Sum.");
-        Checks.SameDevice(op, this, other);
-        Checks.SameDType(op, this, other);
-        Checks.Float(op, this);
-        int m = Layout.Shape[0], k = Layout.Shape[1], n = other.Layout.Shape[1];
-        if (other.Layout.Shape[0] != k)
-            throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[0]}.");
+        var (m, k, n) = ProductDims(op, other);
         if ((GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) || m == 0 || n == 0 || k == 0)
         {
             rowSums = Sum(1);
@@ -106,6 +96,21 @@ public sealed partial class Tensor
         var dims = new MatmulDims(1, m, n, k, transA, transB, a.Layout.Offset, 0, lda, b.Layout.Offset, 0, ldb, 0, (long)m * n, n);
         Backend.MatmulWithRowSums(a.Buffer, b.Buffer, y.Buffer, dims, rowSums.Buffer);
         return y;
+    }
+
+    /// <summary>
+    /// The product's M, K and N from the last two axes of this tensor and <paramref name="other"/> (both of rank 2 or
+    /// more), after checking that the operands share device and float dtype and that their inner dimensions agree.
+    /// </summary>
+    private (int M, int K, int N) ProductDims(string op, Tensor other)
+    {
+        Checks.SameDevice(op, this, other);
+        Checks.SameDType(op, this, other);
+        Checks.Float(op, this);
+        int m = Layout.Shape[^2], k = Layout.Shape[^1], n = other.Layout.Shape[^1];
+        if (other.Layout.Shape[^2] != k)
+            throw new TensorShapeException(op, $"inner dimensions differ (lhs {Checks.S(Layout.Shape)}, rhs {Checks.S(other.Layout.Shape)}): {k} vs {other.Layout.Shape[^2]}.");
+        return (m, k, n);
     }
 
     /// <summary>An addend the GEMM reads itself must be on this tensor's device, in its dtype.</summary>

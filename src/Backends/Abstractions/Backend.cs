@@ -92,7 +92,7 @@ public abstract class Backend
     }
 
     /// <summary>op(A) of a single product as an [M, K] view of A's buffer.</summary>
-    protected static Layout RowsOfA(in MatmulDims d) =>
+    private static Layout RowsOfA(in MatmulDims d) =>
         new([d.M, d.K], d.TransA ? [1, d.Lda] : [d.Lda, 1], d.OffsetA);
 
     /// <summary>Throws unless <paramref name="d"/> is a single product, as <see cref="MatmulWithRowSums"/> needs.</summary>

@@ -35,7 +35,7 @@ public static class MatmulCases
             var dims = new MatmulDims(1, m, n, k, ta, tb, offA, 0, lda, offB, 0, ldb, 0, (long)m * n, n);
             var c = HostView.Make(rng, [m * n], ViewKind.Contiguous, t, _ => Exec.Sentinel);
             var sums = HostView.Make(rng, [m], ViewKind.Contiguous, t, _ => Exec.Sentinel);
-            // The sums add k values each, as a reduction would: the tolerance grows with k like the product's.
+            // Each sum adds k values as each product element does, so the product's tolerance covers it.
             Exec.Check($"matmul with row sums (product) {dims} {t}", sut, reference, [a, b, sums], c, Tolerance.For(t),
                 (i, o, be) => be.MatmulWithRowSums(i[0], i[1], o, dims, i[2]));
             Exec.Check($"matmul with row sums (sums) {dims} {t}", sut, reference, [a, b, c], sums, Tolerance.For(t),

@@ -262,8 +262,8 @@ internal static unsafe class GemmDriver
                     PanelPacker.Pack(srcA + skip * (pr.TransA ? 1 : lda), pr.TransA ? 1 : lda, pr.TransA ? lda : 1, mcur - fullA * mr, kc, mr, packA + skip * kc);
                 }
 
-                // The row sums of A come from the block just packed (still cached), once per row block: by the tasks of
-                // the first column block, each part into its own sums.
+                // The row sums of A come from the block this tile reads now (just packed, or about to be read in place,
+                // so cached either way), once per row block: by the tasks of the first column block, each part into its own sums.
                 if (pr.RowSums != null && jBlock == 0)
                 {
                     GemmRowSums.AddBlock(pr, a, i0, mcur, p0, kc, split == 0 ? pr.RowSums : rowPartials + (nint)(split - 1) * pr.M, p0 == kBegin);
