@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "--sparse-fastest")
     SparseFastest.Run(args);
     return;
 }
+if (args.Length > 0 && args[0] == "--sparse-decompose")
+{
+    SparseDecompose.Run(args);
+    return;
+}
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithWarmupCount(6).WithIterationCount(15))
     .WithOptions(ConfigOptions.JoinSummary);
