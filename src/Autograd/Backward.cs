@@ -72,7 +72,7 @@ public static class BackwardExtensions
                     continue;
                 }
                 long mark = PendingGradients.Mark();
-                var inputGrads = GradRules.Backward(t.Node, g);
+                var inputGrads = AccumulatingBackward(t.Node, g, grads) ?? GradRules.Backward(t.Node, g);
                 for (int k = 0; k < t.Node.Inputs.Length; k++)
                 {
                     var input = t.Node.Inputs[k];
@@ -85,6 +85,20 @@ public static class BackwardExtensions
         }
     }
 
+    /// <summary>
+    /// The node's gradients from an <see cref="IAccumulatingGrad"/> rule that folds in the gradient already pending for its
+    /// input (which then leaves the pending set: the rule's gradient for that input holds both), or null when the node's
+    /// rule is not one, nothing is pending, or the rule cannot take what is.
+    /// </summary>
+    private static Tensor?[]? AccumulatingBackward(GradNode node, Tensor g, PendingGradients grads)
+    {
+        if (node.Kind != OpKind.Custom || node.Attr is not IAccumulatingGrad rule) return null;
+        var input = node.Inputs[rule.AccumulatingInput];
+        if (!input.RequiresGrad || !grads.TryPeek(input, out var pending) || !rule.CanAccumulate(node, pending)) return null;
+        grads.Take(input, out pending, out _);
+        return rule.Backward(node, g, pending);
+    }
+
     /// <summary>Fails loudly when a rule returned a gradient whose shape is not its input's.</summary>
     public static void CheckShape(GradNode node, int index, Tensor gradient, Tensor input)
     {
@@ -92,6 +106,13 @@ public static class BackwardExtensions
             throw new InvalidOperationException($"backward of {node}: gradient shape [{string.Join(", ", gradient.Shape)}] for input {index} differs from its shape [{string.Join(", ", input.Shape)}] (a gradient rule is wrong).");
     }
 
+    /// <summary>
+    /// The tensors that <paramref name="root"/> depends on, every one after all the tensors it was used to compute (the
+    /// walk runs it backwards). A node's inputs are explored in argument order, so a later argument comes later in the
+    /// list and is passed through earlier: the residual a fused op takes after its main input (<c>MatmulAdd(h, W, x)</c>
+    /// for <c>x + linear(h)</c>) hands its gradient down to x before the branch through h reaches x, and the branch's
+    /// last rule can then fold it in (<see cref="IAccumulatingGrad"/>) instead of the walk adding the two.
+    /// </summary>
     private static List<Tensor> TopologicalOrder(Tensor root, Walk walk)
     {
         var (order, visited, stack) = (walk.Order, walk.Visited, walk.Stack);
@@ -103,8 +124,9 @@ public static class BackwardExtensions
             if (!visited.Add(t)) continue;
             stack.Push((t, true));
             if (t.Node == null) continue;
-            foreach (var input in t.Node.Inputs)
-                if (input.RequiresGrad && !visited.Contains(input)) stack.Push((input, false));
+            var inputs = t.Node.Inputs;
+            for (int k = inputs.Length - 1; k >= 0; k--)
+                if (inputs[k].RequiresGrad && !visited.Contains(inputs[k])) stack.Push((inputs[k], false));
         }
         return order;
     }

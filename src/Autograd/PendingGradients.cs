@@ -45,6 +45,9 @@ public sealed class PendingGradients
         return true;
     }
 
+    /// <summary>The summed gradient of <paramref name="tensor"/> so far, if any arrived, left in place.</summary>
+    public bool TryPeek(Tensor tensor, out Tensor gradient) => _grads.TryGetValue(tensor, out gradient!);
+
     /// <summary>The current allocation mark: read it just before a rule runs and pass it to <see cref="Add(Tensor, Tensor?[], int, long, Tensor?)"/>.</summary>
     public static long Mark() => Tensor.LastSerial;
 

@@ -68,6 +68,27 @@ public interface ICustomGrad
     Tensor?[] Backward(GradNode node, Tensor gradOutput);
 }
 
+/// <summary>
+/// A fused op's backward that can fold a gradient already waiting for one of its inputs into the gradient it computes
+/// for that input, in the same pass: the residual's gradient into a normalisation's input gradient, where the backward
+/// walk would otherwise add the two in a pass of its own.
+/// </summary>
+public interface IAccumulatingGrad : ICustomGrad
+{
+    /// <summary>The input whose pending gradient the rule can fold in.</summary>
+    int AccumulatingInput { get; }
+
+    /// <summary>Whether the rule can fold in <paramref name="pending"/>, the gradient waiting for that input (its layout, dtype and device).</summary>
+    bool CanAccumulate(GradNode node, Tensor pending);
+
+    /// <summary>
+    /// As <see cref="ICustomGrad.Backward"/>, except that the gradient returned for input <see cref="AccumulatingInput"/>
+    /// is the rule's own plus <paramref name="pending"/>, element by element (each sum rounded once, as the walk's
+    /// addition would), in new memory; <paramref name="pending"/> is only read.
+    /// </summary>
+    Tensor?[] Backward(GradNode node, Tensor gradOutput, Tensor pending);
+}
+
 /// <summary>One recorded op: what produced <see cref="Output"/> from <see cref="Inputs"/>.</summary>
 public sealed class GradNode
 {

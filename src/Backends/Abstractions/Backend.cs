@@ -182,6 +182,20 @@ public abstract class Backend
         IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db);
 
     /// <summary>
+    /// <see cref="GroupNormBackward"/> with dx = its input gradient + <paramref name="addend"/> (contiguous, x's size, from
+    /// <paramref name="addendOffset"/>), each element's sum rounded once: the gradient already waiting for x (a residual's)
+    /// folded into the pass that writes dx. This base form runs the backward and then an elementwise add; a backend may
+    /// do both in one pass.
+    /// </summary>
+    public virtual void GroupNormBackwardAdd(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer dx, IBuffer addend, int addendOffset, IBuffer? dw, IBuffer? db)
+    {
+        GroupNormBackward(d, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, dw, db);
+        int[] shape = [d.Batch * d.Nodes * d.Channels];
+        Binary(BinaryOp.Add, dx, Layout.Contiguous(shape), addend, new Layout(shape, [1], addendOffset), dx);
+    }
+
+    /// <summary>
     /// One Adam / AdamW step (see <see cref="AdamCoefficients"/>) over <paramref name="count"/> elements: the parameter
     /// (from <paramref name="paramOffset"/>) and the moments m and v (from 0) are updated in place; the gradient is
     /// read from <paramref name="gradOffset"/>. All four have the same float dtype.

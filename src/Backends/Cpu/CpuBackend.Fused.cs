@@ -104,17 +104,31 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc />
     public override void GroupNormBackward(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db)
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? dw, IBuffer? db) =>
+        GroupNormBackwardCore(d, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, null, 0, dw, db);
+
+    /// <inheritdoc />
+    public override void GroupNormBackwardAdd(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer dx, IBuffer addend, int addendOffset, IBuffer? dw, IBuffer? db)
+    {
+        GroupNormBackwardCore(d, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, addend, addendOffset, dw, db);
+    }
+
+    /// <summary>The group norm's backward, dx plus <paramref name="addend"/> when one is given, in the pass that writes dx.</summary>
+    private static void GroupNormBackwardCore(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer? dx, IBuffer? addend, int addendOffset, IBuffer? dw, IBuffer? db)
     {
         switch (Cast(x).Data)
         {
             case float[] f:
                 GroupNormKernels<float>.Backward(f, xOffset, Cast(dy).As<float>(), dyOffset, Optional<float>(weight), Optional<float>(bias), d.Batch, d.Nodes, d.Channels,
-                    d.Groups, Cast(mean).As<float>(), Cast(rstd).As<float>(), Optional<float>(dx), Cleared<float>(dw, d.Channels), Cleared<float>(db, d.Channels), d.Silu);
+                    d.Groups, Cast(mean).As<float>(), Cast(rstd).As<float>(), Optional<float>(dx), Optional<float>(addend), addendOffset,
+                    Cleared<float>(dw, d.Channels), Cleared<float>(db, d.Channels), d.Silu);
                 break;
             case double[] f:
                 GroupNormKernels<double>.Backward(f, xOffset, Cast(dy).As<double>(), dyOffset, Optional<double>(weight), Optional<double>(bias), d.Batch, d.Nodes, d.Channels,
-                    d.Groups, Cast(mean).As<double>(), Cast(rstd).As<double>(), Optional<double>(dx), Cleared<double>(dw, d.Channels), Cleared<double>(db, d.Channels), d.Silu);
+                    d.Groups, Cast(mean).As<double>(), Cast(rstd).As<double>(), Optional<double>(dx), Optional<double>(addend), addendOffset,
+                    Cleared<double>(dw, d.Channels), Cleared<double>(db, d.Channels), d.Silu);
                 break;
             default: throw FloatOnly("group_norm_backward");
         }

@@ -96,9 +96,23 @@ public sealed class GroupNorm : Module
         return y;
     }
 
-    private sealed class Rule(GroupNormDims dims, Tensor mean, Tensor rstd) : ICustomGrad
+    /// <summary>
+    /// The backward: dx, dw, db in one kernel. When a gradient is already waiting for x (a residual block's, which
+    /// arrives first from the block's sum), it is added into dx in the same pass (<see cref="IAccumulatingGrad"/>).
+    /// </summary>
+    private sealed class Rule(GroupNormDims dims, Tensor mean, Tensor rstd) : IAccumulatingGrad
     {
-        Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput)
+        public int AccumulatingInput => 0;
+
+        public bool CanAccumulate(GradNode node, Tensor pending)
+        {
+            var x = node.Inputs[0];
+            return pending.IsContiguous && pending.DType == x.DType && pending.Device == x.Device && pending.Shape.AsSpan().SequenceEqual(x.Shape);
+        }
+
+        Tensor?[] ICustomGrad.Backward(GradNode node, Tensor gradOutput) => Backward(node, gradOutput, null);
+
+        public Tensor?[] Backward(GradNode node, Tensor gradOutput, Tensor? pending)
         {
             var x = node.Inputs[0];
             var dy = gradOutput.IsContiguous ? gradOutput : gradOutput.Contiguous();
@@ -106,9 +120,14 @@ public sealed class GroupNorm : Module
             var dx = x.RequiresGrad ? Tensor.Empty(x.Layout.Shape, x.DType, x.Device) : null;
             var dw = affine && node.Inputs[1].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
             var db = affine && node.Inputs[2].RequiresGrad ? Tensor.Empty([dims.Channels], x.DType, x.Device) : null;
-            x.Buffer.Backend.GroupNormBackward(dims, x.Buffer, x.Layout.Offset, dy.Buffer, dy.Layout.Offset,
-                affine ? node.Inputs[1].Buffer : null, affine ? node.Inputs[2].Buffer : null, mean.Buffer, rstd.Buffer,
-                dx?.Buffer, dw?.Buffer, db?.Buffer);
+            var (weight, bias) = affine ? (node.Inputs[1].Buffer, node.Inputs[2].Buffer) : (null, null);
+            if (pending != null)
+                x.Buffer.Backend.GroupNormBackwardAdd(dims, x.Buffer, x.Layout.Offset, dy.Buffer, dy.Layout.Offset, weight, bias, mean.Buffer,
+                    rstd.Buffer, (dx ?? throw new InvalidOperationException("group_norm backward: a pending gradient for an input that needs none.")).Buffer,
+                    pending.Buffer, pending.Layout.Offset, dw?.Buffer, db?.Buffer);
+            else
+                x.Buffer.Backend.GroupNormBackward(dims, x.Buffer, x.Layout.Offset, dy.Buffer, dy.Layout.Offset, weight, bias, mean.Buffer,
+                    rstd.Buffer, dx?.Buffer, dw?.Buffer, db?.Buffer);
             return affine ? [dx, dw, db] : [dx];
         }
     }

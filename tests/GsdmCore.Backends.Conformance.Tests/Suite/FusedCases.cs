@@ -3,7 +3,8 @@ using GsdmCore.Backends;
 namespace GsdmCore.Backends.Conformance;
 
 /// <summary>
-/// The fused ops: graph-sparse attention forward + backward, group-norm forward + backward, the Adam / AdamW step. Each
+/// The fused ops: graph-sparse attention forward + backward, group-norm forward + backward (also with a gradient added
+/// into dx), the Adam / AdamW step. Each
 /// case runs the forward and then the backward on one backend (the backward reads that backend's saved values) and
 /// compares every output with the reference: F32 atol = rtol = 1e-4, F64 atol = rtol = 1e-10.
 /// </summary>
@@ -17,6 +18,7 @@ public static class FusedCases
             yield return new($"sparse-attention-degrees/{t}", (s, r, rng) => AttentionDegrees(s, r, rng, t));
             yield return new($"sparse-attention-packed/{t}", (s, r, rng) => AttentionPacked(s, r, rng, t));
             yield return new($"group-norm/{t}", (s, r, rng) => GroupNorm(s, r, rng, t));
+            yield return new($"group-norm-backward-add/{t}", (s, r, rng) => GroupNormBackwardAdd(s, r, rng, t));
             yield return new($"adam/{t}", (s, r, rng) => Adam(s, r, rng, t));
             yield return new($"moving-average/{t}", (s, r, rng) => MovingAverage(s, r, rng, t));
         }
@@ -201,6 +203,32 @@ public static class FusedCases
                 be.GroupNormForward(dims, i[0], xOff, affine ? i[2] : null, affine ? i[3] : null, o[0], o[1], o[2]);
                 be.GroupNormBackward(dims, i[0], xOff, i[1], dyOff, affine ? i[2] : null, affine ? i[3] : null, o[1], o[2],
                     needDx ? o[3] : null, needDw ? o[4] : null, needDb ? o[5] : null);
+            });
+        }
+    }
+
+    /// <summary>The group norm's backward with an addend folded into dx (a residual's gradient), the addend at an offset.</summary>
+    private static void GroupNormBackwardAdd(Backend sut, Backend reference, Random rng, DType t)
+    {
+        int trial = 0;
+        foreach (var (b, m, c, g) in new[] { (2, 3, 6, 3), (2, 9, 40, 5), (3, 20, 128, 32) })
+        {
+            bool affine = trial != 1, silu = trial != 0, needDw = trial != 2;
+            trial++;
+            int count = b * m * c, xOff = rng.Next(0, 4), dyOff = rng.Next(0, 4), addOff = rng.Next(0, 4);
+            var dims = new GroupNormDims(b, m, c, g, 1e-5, silu);
+            var inputs = new List<HostView>
+            {
+                Values(rng, t, count + xOff, -2, 2), Values(rng, t, count + dyOff, -1, 1), Values(rng, t, c, 0.5, 1.5), Values(rng, t, c, -1, 1),
+                Values(rng, t, count + addOff, -3, 3),
+            };
+            var outputs = new[] { Exec.Output(t, count), Exec.Output(t, b * g), Exec.Output(t, b * g), Exec.Output(t, count), Exec.Output(t, c), Exec.Output(t, c) };
+            string what = $"group_norm_backward_add B {b} M {m} C {c} G {g} affine {affine} silu {silu} dw {needDw} {t}";
+            FusedExec.Check(what, sut, reference, inputs, outputs, Tolerance.For(t), (i, o, be) =>
+            {
+                be.GroupNormForward(dims, i[0], xOff, affine ? i[2] : null, affine ? i[3] : null, o[0], o[1], o[2]);
+                be.GroupNormBackwardAdd(dims, i[0], xOff, i[1], dyOff, affine ? i[2] : null, affine ? i[3] : null, o[1], o[2],
+                    o[3], i[4], addOff, needDw ? o[4] : null, affine ? o[5] : null);
             });
         }
     }

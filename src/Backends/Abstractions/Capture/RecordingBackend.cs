@@ -126,6 +126,15 @@ internal sealed class RecordingBackend(Backend inner, CommandRecorder recorder) 
         recorder.RecordAndRun(() => inner.GroupNormBackward(dims, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, dw, db), x, dy, weight, bias, mean, rstd, dx, dw, db);
     }
 
+    /// <inheritdoc />
+    public override void GroupNormBackwardAdd(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer dx, IBuffer addend, int addendOffset, IBuffer? dw, IBuffer? db)
+    {
+        var dims = d;
+        recorder.RecordAndRun(() => inner.GroupNormBackwardAdd(dims, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, addend, addendOffset, dw, db),
+            x, dy, weight, bias, mean, rstd, dx, addend, dw, db);
+    }
+
     public override void MovingAverageStep(IBuffer shadow, IBuffer value, int valueOffset, int count, double decay) =>
         recorder.RecordAndRun(() => inner.MovingAverageStep(shadow, value, valueOffset, count, decay), shadow, value);
 

@@ -165,9 +165,24 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     public static void BackwardSums(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> mean, ReadOnlySpan<T> rstd,
         Span<T> a, Span<T> s) => Sums(x, dy, rows, c, mean, rstd, a, s, default, default, default, silu: false);
 
-    /// <summary>dx[i, j] = x[i, j] beta[j] + (dy[i, j] alpha[j] + gamma[j]), each with one rounding.</summary>
+    /// <summary>
+    /// dx[i, j] = x[i, j] beta[j] + (dy[i, j] alpha[j] + gamma[j]), each with one rounding; plus addend[i, j], rounded once
+    /// more, when <paramref name="addend"/> is not empty (it then has x's length).
+    /// </summary>
     public static void InputGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta,
-        ReadOnlySpan<T> gamma, Span<T> dx)
+        ReadOnlySpan<T> gamma, Span<T> dx, ReadOnlySpan<T> addend = default)
+    {
+        if (addend.IsEmpty) InputGradientRows<NoAddend>(x, dy, rows, c, alpha, beta, gamma, dx, addend);
+        else InputGradientRows<WithAddend>(x, dy, rows, c, alpha, beta, gamma, dx, addend);
+    }
+
+    /// <summary>Whether <see cref="InputGradientRows{TAddend}"/> adds the addend: a type argument, so each form is compiled without the test.</summary>
+    private interface IAddendMode { static abstract bool Adds { get; } }
+    private readonly struct NoAddend : IAddendMode { public static bool Adds => false; }
+    private readonly struct WithAddend : IAddendMode { public static bool Adds => true; }
+
+    private static void InputGradientRows<TAddend>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha,
+        ReadOnlySpan<T> beta, ReadOnlySpan<T> gamma, Span<T> dx, ReadOnlySpan<T> addend) where TAddend : struct, IAddendMode
     {
         ref T al = ref MemoryMarshal.GetReference(alpha);
         ref T be = ref MemoryMarshal.GetReference(beta);
@@ -177,18 +192,29 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
             ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
             ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), (nint)i * c);
+            ref T ar = ref TAddend.Adds ? ref Unsafe.Add(ref MemoryMarshal.GetReference(addend), (nint)i * c) : ref dr;
             int j = 0;
             for (; j <= c - W512; j += W512)
-                VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref be, (nuint)j),
-                        VectorFma.Fma(Vector512.LoadUnsafe(ref gr, (nuint)j), Vector512.LoadUnsafe(ref al, (nuint)j), Vector512.LoadUnsafe(ref ga, (nuint)j)))
-                    .StoreUnsafe(ref dr, (nuint)j);
+            {
+                var v = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref be, (nuint)j),
+                    VectorFma.Fma(Vector512.LoadUnsafe(ref gr, (nuint)j), Vector512.LoadUnsafe(ref al, (nuint)j), Vector512.LoadUnsafe(ref ga, (nuint)j)));
+                if (TAddend.Adds) v += Vector512.LoadUnsafe(ref ar, (nuint)j);
+                v.StoreUnsafe(ref dr, (nuint)j);
+            }
             for (; j + W <= c; j += W)
-                VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref be, (nuint)j),
-                        VectorFma.Fma(Vector256.LoadUnsafe(ref gr, (nuint)j), Vector256.LoadUnsafe(ref al, (nuint)j), Vector256.LoadUnsafe(ref ga, (nuint)j)))
-                    .StoreUnsafe(ref dr, (nuint)j);
+            {
+                var v = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref be, (nuint)j),
+                    VectorFma.Fma(Vector256.LoadUnsafe(ref gr, (nuint)j), Vector256.LoadUnsafe(ref al, (nuint)j), Vector256.LoadUnsafe(ref ga, (nuint)j)));
+                if (TAddend.Adds) v += Vector256.LoadUnsafe(ref ar, (nuint)j);
+                v.StoreUnsafe(ref dr, (nuint)j);
+            }
             for (; j < c; j++)
-                Unsafe.Add(ref dr, j) = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref be, j),
+            {
+                T v = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref be, j),
                     T.FusedMultiplyAdd(Unsafe.Add(ref gr, j), Unsafe.Add(ref al, j), Unsafe.Add(ref ga, j)));
+                if (TAddend.Adds) v += Unsafe.Add(ref ar, j);
+                Unsafe.Add(ref dr, j) = v;
+            }
         }
     }
 

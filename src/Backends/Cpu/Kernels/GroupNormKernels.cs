@@ -76,20 +76,21 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
     }
 
     /// <summary>
-    /// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w; dw[c] = sum dy xhat, db[c] = sum dy.
+    /// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = dy w, plus <paramref name="addend"/> (from
+    /// <paramref name="addendOff"/>, laid out as x) when given, in the same pass; dw[c] = sum dy xhat, db[c] = sum dy.
     /// Per sample, with a = sum over nodes of dy xhat and s = sum of dy per channel: the group means of dxhat and
     /// dxhat xhat are sums of w a and w s over the group's channels, and dx = alpha dy + beta x + gamma per channel.
     /// With <paramref name="silu"/>, dy is the gradient of SiLU(z) and dz = dy SiLU'(z) (z recomputed, which needs
     /// <paramref name="bias"/>) takes its place.
     /// </summary>
     public static void Backward(T[] x, int xOff, T[] dy, int dyOff, T[]? w, T[]? bias, int batch, int m, int c, int groups, T[] mean, T[] rstd,
-        T[]? dx, T[]? dw, T[]? db, bool silu)
+        T[]? dx, T[]? addend, int addendOff, T[]? dw, T[]? db, bool silu)
     {
         // Per-sample sums of dy xhat and dy per channel: the parameter gradients, reduced over samples in order below.
         var partW = ArrayPool<T>.Shared.Rent(batch * c);
         var partB = ArrayPool<T>.Shared.Rent(batch * c);
         CpuParallel.For(batch, CpuParallel.Grain(m * c * 6),
-            new BackwardSamples(x, xOff, dy, dyOff, w, bias, m, c, groups, mean, rstd, dx, partW, partB, silu));
+            new BackwardSamples(x, xOff, dy, dyOff, w, bias, m, c, groups, mean, rstd, dx, addend, addendOff, partW, partB, silu));
         for (int b = 0; b < batch; b++)
         {
             if (dw != null) TensorPrimitives.Add(dw.AsSpan(0, c), partW.AsSpan(b * c, c), dw.AsSpan(0, c));
@@ -101,7 +102,7 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
 
     /// <summary>The samples [start, end) of <see cref="Backward"/>: dx, and each sample's parameter-gradient sums into <c>partW</c> and <c>partB</c>.</summary>
     private readonly struct BackwardSamples(T[] x, int xOff, T[] dy, int dyOff, T[]? w, T[]? bias, int m, int c, int groups, T[] mean, T[] rstd,
-        T[]? dx, T[] partW, T[] partB, bool silu) : IRangeBody
+        T[]? dx, T[]? addend, int addendOff, T[] partW, T[] partB, bool silu) : IRangeBody
     {
         public void Run(int start, int end)
         {
@@ -149,7 +150,8 @@ internal static class GroupNormKernels<T> where T : unmanaged, IFloatingPointIee
                 }
                 if (w != null) TensorPrimitives.Multiply(rstdC, w.AsSpan(0, c), alpha);
                 else rstdC.CopyTo(alpha);
-                ChannelRows<T>.InputGradient(xs, gs, m, c, alpha, beta, gamma, dx.AsSpan(b * m * c, m * c));
+                ChannelRows<T>.InputGradient(xs, gs, m, c, alpha, beta, gamma, dx.AsSpan(b * m * c, m * c),
+                    addend == null ? default : addend.AsSpan(addendOff + b * m * c, m * c));
             }
             ArrayPool<T>.Shared.Return(scratch);
             if (dz != null) ArrayPool<T>.Shared.Return(dz);
