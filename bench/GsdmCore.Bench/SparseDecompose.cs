@@ -1,8 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
 using GsdmCore.Autograd;
 using GsdmCore.Backends.Cpu;
 using GsdmCore.Nn;
+
+using static GsdmCore.Bench.RoundsTiming;
 
 namespace GsdmCore.Bench;
 
@@ -26,7 +26,7 @@ internal static class SparseDecompose
 
     public static void Run(string[] args)
     {
-        int rounds = args.Length > 1 && int.TryParse(args[1], out int r) && r > 0 ? r : 5;
+        int rounds = RoundsTiming.Rounds(args);
         var random81 = BenchGraphs.Random(81, BenchGraphs.RandomDegree, seed: 1);
         var random5000 = BenchGraphs.Random(5000, BenchGraphs.RandomDegree, seed: 1);
         var local5000 = BenchGraphs.Random(5000, BenchGraphs.RandomDegree, seed: 1, window: 100);
@@ -42,7 +42,7 @@ internal static class SparseDecompose
         try
         {
             CpuParallel.MaxThreads = 1;
-            var fastest = Fastest(calls, rounds);
+            var fastest = RoundsTiming.Times(calls, rounds).Select(t => t.Min()).ToArray();
             var perNode = cases.Select((c, i) => fastest[i] * 1e6 / ((double)c.Batch * c.Heads * c.Graph.Nodes)).ToArray();
             for (int i = 0; i < cases.Length; i++)
                 Console.WriteLine(Inv($"sparse_decompose threads=1 case=\"{cases[i].Name}\" fastest_ms={fastest[i]:F3} ns_per_node={perNode[i]:F1}"));
@@ -66,26 +66,4 @@ internal static class SparseDecompose
         var gradOutput = Tensor.Randn(shape, new Generator(4));
         return () => SparseAttentionBenchmark.Step(kernel, q, k, v, gradOutput);
     }
-
-    /// <summary>The fastest call of each action, in rounds of about 0.2 s per action so that each sees every phase of a shared machine.</summary>
-    private static double[] Fastest(Action[] calls, int rounds)
-    {
-        var fastest = calls.Select(_ => double.MaxValue).ToArray();
-        foreach (var call in calls)
-            for (int i = 0; i < 3; i++) call();
-        for (int round = 0; round < rounds; round++)
-            for (int i = 0; i < calls.Length; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                do
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    calls[i]();
-                    fastest[i] = Math.Min(fastest[i], Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                } while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < 200);
-            }
-        return fastest;
-    }
-
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,21 +1,19 @@
-using System.Diagnostics;
-using System.Globalization;
 using GsdmCore.Backends.Cpu;
+
+using static GsdmCore.Bench.RoundsTiming;
 
 namespace GsdmCore.Bench;
 
 /// <summary>
 /// <c>--sparse-fastest [rounds]</c>: the <see cref="SparseAttentionBenchmark"/> cases and the 81-node
-/// <see cref="MaskedDenseAttentionBenchmark"/> timed in process, without BenchmarkDotNet,
-/// reporting each case's fastest and median call and the spreads from the fastest. On a shared machine whose phases
-/// move a sub-millisecond case by 2-4x between BenchmarkDotNet iterations, the fastest of a few hundred calls is the
-/// figure that repeats; the graphs run in rounds (every graph once per round) so each sees every phase.
+/// <see cref="MaskedDenseAttentionBenchmark"/> timed in process (<see cref="RoundsTiming"/>), without BenchmarkDotNet,
+/// reporting each case's fastest and median call and the spreads from the fastest.
 /// </summary>
 internal static class SparseFastest
 {
     public static void Run(string[] args)
     {
-        int rounds = args.Length > 1 && int.TryParse(args[1], out int r) && r > 0 ? r : 5;
+        int rounds = RoundsTiming.Rounds(args);
         string[] graphs = ["sudoku-81", "sudoku-256", "sudoku-625", "sudoku-1296", "random-81", "random-300", "random-1000", "random-5000"];
         foreach (int threads in new[] { 1, 2 })
         {
@@ -25,22 +23,8 @@ internal static class SparseFastest
             masked.Setup();
             // The eight graphs, then masked dense attention on the 81-node Sudoku graph.
             var calls = sparse.Select(c => (Action)c.Sparse).Append(masked.MaskedDense).ToArray();
-            var times = calls.Select(_ => new List<double>()).ToArray();
-            foreach (var call in calls)
-                for (int i = 0; i < 3; i++) call();
-            for (int round = 0; round < rounds; round++)
-                for (int g = 0; g < calls.Length; g++)
-                {
-                    CpuParallel.MaxThreads = threads;
-                    // About 0.2 s of calls per case and round.
-                    long start = Stopwatch.GetTimestamp();
-                    do
-                    {
-                        long t0 = Stopwatch.GetTimestamp();
-                        calls[g]();
-                        times[g].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    } while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < 200);
-                }
+            CpuParallel.MaxThreads = threads;
+            var times = RoundsTiming.Times(calls, rounds);
             var perUnit = new Dictionary<string, double>();
             for (int g = 0; g < graphs.Length; g++)
             {
@@ -61,6 +45,4 @@ internal static class SparseFastest
             masked.Restore();
         }
     }
-
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -109,10 +109,8 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc />
     public override void GroupNormBackwardAdd(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,
-        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer dx, IBuffer addend, int addendOffset, IBuffer? dw, IBuffer? db)
-    {
+        IBuffer? bias, IBuffer mean, IBuffer rstd, IBuffer dx, IBuffer addend, int addendOffset, IBuffer? dw, IBuffer? db) =>
         GroupNormBackwardCore(d, x, xOffset, dy, dyOffset, weight, bias, mean, rstd, dx, addend, addendOffset, dw, db);
-    }
 
     /// <summary>The group norm's backward, dx plus <paramref name="addend"/> when one is given, in the pass that writes dx.</summary>
     private static void GroupNormBackwardCore(in GroupNormDims d, IBuffer x, int xOffset, IBuffer dy, int dyOffset, IBuffer? weight,

@@ -172,18 +172,7 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
     public static void InputGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta,
         ReadOnlySpan<T> gamma, Span<T> dx, ReadOnlySpan<T> addend = default)
     {
-        if (addend.IsEmpty) InputGradientRows<NoAddend>(x, dy, rows, c, alpha, beta, gamma, dx, addend);
-        else InputGradientRows<WithAddend>(x, dy, rows, c, alpha, beta, gamma, dx, addend);
-    }
-
-    /// <summary>Whether <see cref="InputGradientRows{TAddend}"/> adds the addend: a type argument, so each form is compiled without the test.</summary>
-    private interface IAddendMode { static abstract bool Adds { get; } }
-    private readonly struct NoAddend : IAddendMode { public static bool Adds => false; }
-    private readonly struct WithAddend : IAddendMode { public static bool Adds => true; }
-
-    private static void InputGradientRows<TAddend>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int rows, int c, ReadOnlySpan<T> alpha,
-        ReadOnlySpan<T> beta, ReadOnlySpan<T> gamma, Span<T> dx, ReadOnlySpan<T> addend) where TAddend : struct, IAddendMode
-    {
+        bool adds = !addend.IsEmpty;
         ref T al = ref MemoryMarshal.GetReference(alpha);
         ref T be = ref MemoryMarshal.GetReference(beta);
         ref T ga = ref MemoryMarshal.GetReference(gamma);
@@ -192,27 +181,27 @@ internal static class ChannelRows<T> where T : unmanaged, IFloatingPointIeee754<
             ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)i * c);
             ref T gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), (nint)i * c);
             ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), (nint)i * c);
-            ref T ar = ref TAddend.Adds ? ref Unsafe.Add(ref MemoryMarshal.GetReference(addend), (nint)i * c) : ref dr;
+            ref T ar = ref adds ? ref Unsafe.Add(ref MemoryMarshal.GetReference(addend), (nint)i * c) : ref dr;
             int j = 0;
             for (; j <= c - W512; j += W512)
             {
                 var v = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)j), Vector512.LoadUnsafe(ref be, (nuint)j),
                     VectorFma.Fma(Vector512.LoadUnsafe(ref gr, (nuint)j), Vector512.LoadUnsafe(ref al, (nuint)j), Vector512.LoadUnsafe(ref ga, (nuint)j)));
-                if (TAddend.Adds) v += Vector512.LoadUnsafe(ref ar, (nuint)j);
+                if (adds) v += Vector512.LoadUnsafe(ref ar, (nuint)j);
                 v.StoreUnsafe(ref dr, (nuint)j);
             }
             for (; j + W <= c; j += W)
             {
                 var v = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)j), Vector256.LoadUnsafe(ref be, (nuint)j),
                     VectorFma.Fma(Vector256.LoadUnsafe(ref gr, (nuint)j), Vector256.LoadUnsafe(ref al, (nuint)j), Vector256.LoadUnsafe(ref ga, (nuint)j)));
-                if (TAddend.Adds) v += Vector256.LoadUnsafe(ref ar, (nuint)j);
+                if (adds) v += Vector256.LoadUnsafe(ref ar, (nuint)j);
                 v.StoreUnsafe(ref dr, (nuint)j);
             }
             for (; j < c; j++)
             {
                 T v = T.FusedMultiplyAdd(Unsafe.Add(ref xr, j), Unsafe.Add(ref be, j),
                     T.FusedMultiplyAdd(Unsafe.Add(ref gr, j), Unsafe.Add(ref al, j), Unsafe.Add(ref ga, j)));
-                if (TAddend.Adds) v += Unsafe.Add(ref ar, j);
+                if (adds) v += Unsafe.Add(ref ar, j);
                 Unsafe.Add(ref dr, j) = v;
             }
         }
