@@ -109,7 +109,8 @@ internal static class BinaryKernels<T> where T : unmanaged, IFloatingPointIeee75
         return true;
     }
 
-    private static void Spans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+    /// <summary>y = a op b over three contiguous spans.</summary>
+    internal static void Spans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
     {
         switch (op)
         {

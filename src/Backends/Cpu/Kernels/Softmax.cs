@@ -30,12 +30,12 @@ internal static class SoftmaxKernels<T> where T : unmanaged, IFloatingPointIeee7
                 if (log)
                 {
                     var exps = scratch.AsSpan(0, length);
-                    TensorPrimitives.Exp(dst, exps);
+                    LanePureExp<T>.Run(dst, exps);
                     TensorPrimitives.Subtract(dst, T.Log(TensorPrimitives.Sum<T>(exps)), dst);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(dst, dst);
+                    LanePureExp<T>.Run(dst, dst);
                     TensorPrimitives.Divide(dst, TensorPrimitives.Sum<T>(dst), dst);
                 }
             }
