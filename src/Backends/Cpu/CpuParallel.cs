@@ -23,6 +23,21 @@ public static class CpuParallel
     private static int DefaultThreads() =>
         int.TryParse(Environment.GetEnvironmentVariable("GSDM_THREADS"), out int n) && n >= 1 ? n : Environment.ProcessorCount;
 
+    /// <summary>
+    /// Until the returned scope is disposed, every parallel region this thread starts runs on this thread alone, its
+    /// chunks in an order drawn from <paramref name="seed"/>. Since the chunking depends on the work's size only, results
+    /// must not change under it: a kernel whose chunks overlap, or read what another chunk writes, gives other bits
+    /// here every time, where on several threads it would only do so now and then. Slower than normal (no second core,
+    /// an order drawn per region); meant for tests. Scopes nest; each must be disposed on the thread that began it.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// using (CpuParallel.ShuffledChunkOrder(seed: 1)) shuffled = TrainOneStep();
+    /// Assert.Equal(natural, shuffled);
+    /// </code>
+    /// </example>
+    public static IDisposable ShuffledChunkOrder(ulong seed) => CpuWorkers.BeginShuffle(seed);
+
     /// <summary>Items per chunk so that one chunk does about 32K units of work (at least one item).</summary>
     public static int Grain(int costPerItem) => Math.Max(1, 32768 / Math.Max(1, costPerItem));
 

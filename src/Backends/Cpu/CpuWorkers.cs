@@ -69,6 +69,21 @@ internal static unsafe class CpuWorkers
     private static ExceptionDispatchInfo? _failure;
 
     [ThreadStatic] private static bool _isWorker;
+    [ThreadStatic] private static ChunkShuffle? t_shuffle;
+
+    /// <summary>Whether this thread's regions run shuffled (<see cref="CpuParallel.ShuffledChunkOrder"/>).</summary>
+    internal static bool IsShuffling => t_shuffle != null;
+
+    /// <summary>Starts running this thread's regions on it alone, their chunks in an order drawn from <paramref name="seed"/>.</summary>
+    internal static ChunkShuffle BeginShuffle(ulong seed) => t_shuffle = new ChunkShuffle(seed, t_shuffle);
+
+    /// <summary>Ends <paramref name="scope"/>, which must be this thread's innermost one.</summary>
+    internal static void EndShuffle(ChunkShuffle scope)
+    {
+        if (!ReferenceEquals(t_shuffle, scope))
+            throw new InvalidOperationException("cpu_parallel: a shuffled chunk order must end on the thread that began it, innermost first.");
+        t_shuffle = scope.Previous;
+    }
 
     static CpuWorkers()
     {
@@ -83,6 +98,11 @@ internal static unsafe class CpuWorkers
     /// <summary>Calls <paramref name="body"/>.Run(c) for c in [0, <paramref name="chunks"/>) on up to <paramref name="threads"/> threads.</summary>
     public static void Run<TBody>(int chunks, int threads, TBody body) where TBody : struct, IChunkBody
     {
+        if (t_shuffle is { } shuffle)
+        {
+            foreach (int c in shuffle.Order(chunks)) body.Run(c);
+            return;
+        }
         if (!TryEnter(chunks, threads, out int helpers))
         {
             for (int c = 0; c < chunks; c++) body.Run(c);
@@ -99,6 +119,11 @@ internal static unsafe class CpuWorkers
     public static void Run<TBody>(int count, int grain, int threads, TBody body) where TBody : struct, IRangeBody
     {
         int chunks = (int)(((long)count + grain - 1) / grain);
+        if (t_shuffle is { } shuffle)
+        {
+            foreach (int c in shuffle.Order(chunks)) body.Run(c * grain, RangeEnd(c, count, grain));
+            return;
+        }
         if (!TryEnter(chunks, threads, out int helpers))
         {
             for (int c = 0; c < chunks; c++) body.Run(c * grain, RangeEnd(c, count, grain));

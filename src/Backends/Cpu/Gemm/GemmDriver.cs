@@ -43,7 +43,8 @@ internal static unsafe class GemmDriver
         }
         try
         {
-            if (maxThreads == 1 || !blocking.Parallelizable)
+            // One thread runs the tasks in order here, without a region; a shuffled chunk order still gets the region.
+            if ((maxThreads == 1 && !CpuWorkers.IsShuffling) || !blocking.Parallelizable)
             {
                 for (int task = 0; task < blocking.TaskCount; task++)
                 {
