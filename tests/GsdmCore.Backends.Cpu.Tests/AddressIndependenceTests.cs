@@ -35,10 +35,11 @@ public sealed unsafe class AddressIndependenceTests
         return values;
     }
 
-    public static TheoryData<UnaryOp, bool> UnaryOps()
+    /// <summary>Every value of the op enum, each with both value sets.</summary>
+    private static TheoryData<TOp, bool> EveryOpOnBothValueSets<TOp>() where TOp : struct, Enum
     {
-        var cases = new TheoryData<UnaryOp, bool>();
-        foreach (var op in Enum.GetValues<UnaryOp>())
+        var cases = new TheoryData<TOp, bool>();
+        foreach (var op in Enum.GetValues<TOp>())
         {
             cases.Add(op, false);
             cases.Add(op, true);
@@ -46,16 +47,9 @@ public sealed unsafe class AddressIndependenceTests
         return cases;
     }
 
-    public static TheoryData<BinaryOp, bool> BinaryOps()
-    {
-        var cases = new TheoryData<BinaryOp, bool>();
-        foreach (var op in Enum.GetValues<BinaryOp>())
-        {
-            cases.Add(op, false);
-            cases.Add(op, true);
-        }
-        return cases;
-    }
+    public static TheoryData<UnaryOp, bool> UnaryOps() => EveryOpOnBothValueSets<UnaryOp>();
+
+    public static TheoryData<BinaryOp, bool> BinaryOps() => EveryOpOnBothValueSets<BinaryOp>();
 
     [Theory]
     [MemberData(nameof(UnaryOps))]
