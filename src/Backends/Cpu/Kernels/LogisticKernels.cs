@@ -10,7 +10,7 @@ namespace GsdmCore.Backends.Cpu;
 /// Sigmoid, SiLU and SiLU's derivative in one pass each. For float they run on a vector exp (Cephes' expf:
 /// Cody-Waite reduction and a degree-6 polynomial, within 2 ulp; 0 below ln 2^-126, +inf above ln 2^128, NaN
 /// kept), several times faster than composing TensorPrimitives' exp with separate arithmetic passes; the tail
-/// shorter than a vector takes the same formulas in scalar code. Double composes an element-by-element exp (see <see cref="ElementByElement{T}"/>).
+/// shorter than a vector takes the same formulas in scalar code. Double composes <see cref="LanePureMath{T}.Exp"/>.
 /// </summary>
 internal static class LogisticKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -24,7 +24,7 @@ internal static class LogisticKernels<T> where T : unmanaged, IFloatingPointIeee
         }
         // Double: s = 1 / (1 + e^-x), then the op's arithmetic on s.
         TensorPrimitives.Negate(x, y);
-        LanePureExp<T>.Run(y, y);
+        LanePureMath<T>.Exp(y, y);
         TensorPrimitives.Add(y, T.One, y);
         TensorPrimitives.Reciprocal(y, y);
         for (int i = 0; i < y.Length; i++) y[i] = FromSigmoid(op, x[i], y[i]);

@@ -30,12 +30,12 @@ internal static class SoftmaxKernels<T> where T : unmanaged, IFloatingPointIeee7
                 if (log)
                 {
                     var exps = scratch.AsSpan(0, length);
-                    LanePureExp<T>.Run(dst, exps);
+                    LanePureMath<T>.Exp(dst, exps);
                     TensorPrimitives.Subtract(dst, T.Log(TensorPrimitives.Sum<T>(exps)), dst);
                 }
                 else
                 {
-                    LanePureExp<T>.Run(dst, dst);
+                    LanePureMath<T>.Exp(dst, dst);
                     TensorPrimitives.Divide(dst, TensorPrimitives.Sum<T>(dst), dst);
                 }
             }

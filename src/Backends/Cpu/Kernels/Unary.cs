@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace GsdmCore.Backends.Cpu;
 
-/// <summary>Elementwise one-input kernels over any view, vectorised through TensorPrimitives where its vector code is lane-pure (see <see cref="ElementByElement{T}"/>).</summary>
+/// <summary>Elementwise one-input kernels over any view, vectorised through TensorPrimitives where its vector code is lane-pure (see <see cref="LanePureMath{T}"/>).</summary>
 internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static void Run(UnaryOp op, T[] x, Layout xl, T[] y)
@@ -67,19 +67,16 @@ internal static class UnaryKernels<T> where T : unmanaged, IFloatingPointIeee754
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
-            case UnaryOp.Exp: LanePureExp<T>.Run(x, y); break;
+            case UnaryOp.Exp: LanePureMath<T>.Exp(x, y); break;
             case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Rsqrt: TensorPrimitives.ReciprocalSqrt(x, y); break;
             case UnaryOp.Square: SimdArithmetic<T>.Run<MulOp<T>>(x, x, y); break;
-            case UnaryOp.Tanh:
-                if (typeof(T) == typeof(double)) ElementByElement<T>.Tanh(x, y);
-                else TensorPrimitives.Tanh(x, y);
-                break;
+            case UnaryOp.Tanh: LanePureMath<T>.Tanh(x, y); break;
             case UnaryOp.Sigmoid or UnaryOp.Silu or UnaryOp.SiluDerivative: LogisticKernels<T>.Run(op, x, y); break;
             case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); break;
-            case UnaryOp.Sin: ElementByElement<T>.Sin(x, y); break;
-            case UnaryOp.Cos: ElementByElement<T>.Cos(x, y); break;
+            case UnaryOp.Sin: LanePureMath<T>.Sin(x, y); break;
+            case UnaryOp.Cos: LanePureMath<T>.Cos(x, y); break;
             case UnaryOp.Sign:
                 for (int i = 0; i < x.Length; i++)
                     y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
