@@ -26,7 +26,7 @@ internal static class SparseDecompose
 
     public static void Run(string[] args)
     {
-        int rounds = RoundsTiming.Rounds(args);
+        int rounds = Rounds(args);
         var random81 = BenchGraphs.Random(81, BenchGraphs.RandomDegree, seed: 1);
         var random5000 = BenchGraphs.Random(5000, BenchGraphs.RandomDegree, seed: 1);
         var local5000 = BenchGraphs.Random(5000, BenchGraphs.RandomDegree, seed: 1, window: 100);
@@ -42,7 +42,7 @@ internal static class SparseDecompose
         try
         {
             CpuParallel.MaxThreads = 1;
-            var fastest = RoundsTiming.Times(calls, rounds).Select(t => t.Min()).ToArray();
+            var fastest = Times(calls, rounds).Select(t => t.Min()).ToArray();
             var perNode = cases.Select((c, i) => fastest[i] * 1e6 / ((double)c.Batch * c.Heads * c.Graph.Nodes)).ToArray();
             for (int i = 0; i < cases.Length; i++)
                 Console.WriteLine(Inv($"sparse_decompose threads=1 case=\"{cases[i].Name}\" fastest_ms={fastest[i]:F3} ns_per_node={perNode[i]:F1}"));

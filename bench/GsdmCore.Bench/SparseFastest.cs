@@ -13,7 +13,7 @@ internal static class SparseFastest
 {
     public static void Run(string[] args)
     {
-        int rounds = RoundsTiming.Rounds(args);
+        int rounds = Rounds(args);
         string[] graphs = ["sudoku-81", "sudoku-256", "sudoku-625", "sudoku-1296", "random-81", "random-300", "random-1000", "random-5000"];
         foreach (int threads in new[] { 1, 2 })
         {
@@ -24,7 +24,7 @@ internal static class SparseFastest
             // The eight graphs, then masked dense attention on the 81-node Sudoku graph.
             var calls = sparse.Select(c => (Action)c.Sparse).Append(masked.MaskedDense).ToArray();
             CpuParallel.MaxThreads = threads;
-            var times = RoundsTiming.Times(calls, rounds);
+            var times = Times(calls, rounds);
             var perUnit = new Dictionary<string, double>();
             for (int g = 0; g < graphs.Length; g++)
             {
