@@ -155,15 +155,19 @@ public class SparseAttentionHeadGroupsTests
     }
 
     [Fact]
-    public void Head_groups_are_taken_without_AVX512_while_an_items_k_and_v_fit_the_L2_cache()
+    public void Head_groups_are_taken_without_AVX512_where_a_nodes_heads_lie_side_by_side()
     {
         bool avx2Only = System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported
             && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
-        int fits = (int)(CpuCaches.L2Bytes * 3 / 4 / (2 * 8 * 16 * sizeof(float)));
-        Assert.Equal(avx2Only, SparseAttentionHeadGroups.Applies(fits, 8, 16));
-        Assert.Equal(avx2Only, SparseAttentionHeadGroups.Applies(81, 16, 16));
-        Assert.False(SparseAttentionHeadGroups.Applies(fits + 1, 8, 16));
-        Assert.False(SparseAttentionHeadGroups.Applies(81, 4, 16));
-        Assert.False(SparseAttentionHeadGroups.Applies(81, 8, 8));
+        Assert.Equal(avx2Only, SparseAttentionHeadGroups.Applies(8, 16, headsSideBySide: true));
+        Assert.Equal(avx2Only, SparseAttentionHeadGroups.Applies(16, 16, headsSideBySide: true));
+        Assert.False(SparseAttentionHeadGroups.Applies(8, 16, headsSideBySide: false));
+        Assert.False(SparseAttentionHeadGroups.Applies(4, 16, headsSideBySide: true));
+        Assert.False(SparseAttentionHeadGroups.Applies(8, 8, headsSideBySide: true));
+        var nodeMajor = Tensor.Empty([2, 81, 8, 16]).Permute(0, 2, 1, 3).Layout;
+        var packed = Tensor.Empty([2, 81, 3 * 8 * 16]).Reshape(2, 81, 3, 8, 16).Select(2, 1).Permute(0, 2, 1, 3).Layout;
+        Assert.True(SparseAttentionHeadGroups.HeadsSideBySide(nodeMajor));
+        Assert.True(SparseAttentionHeadGroups.HeadsSideBySide(packed));
+        Assert.False(SparseAttentionHeadGroups.HeadsSideBySide(Tensor.Empty([2, 8, 81, 16]).Layout));
     }
 }

@@ -11,7 +11,8 @@ public sealed partial class CpuBackend
         var (rp, cs) = (Cast(graph.RowPointers).As<int>(), Cast(graph.Columns).As<int>());
         switch (Cast(q).Data)
         {
-            case float[] f when SparseAttentionHeadGroups.Applies(d.Nodes, d.Heads, d.HeadDim):
+            case float[] f when SparseAttentionHeadGroups.Applies(d.Heads, d.HeadDim,
+                SparseAttentionHeadGroups.HeadsSideBySide(kl) && SparseAttentionHeadGroups.HeadsSideBySide(vl)):
                 SparseAttentionHeadGroups.Forward(d.Nodes, rp, cs, d.Edges, (float)d.Scale, new(f, ql), Head<float>(k, kl), Head<float>(v, vl),
                     Head<float>(o, ol), d.Batch, d.Heads, probs == null ? null : Cast(probs).As<float>());
                 break;

@@ -11,9 +11,12 @@ namespace GsdmCore.Backends.Cpu;
 /// whose values per edge fill one 256-bit vector (lane h = head h). Against the per-head forward
 /// (<see cref="SparseAttentionKernels{T}"/>), a row's softmax then runs down its edges, one vector op for eight heads,
 /// with no horizontal maximum or sum, no lanes wasted on rows of 21 keys and one division a row for eight heads; and
-/// the rows of q, k and v are read where they are, no packed copies. Used while an item's k and v rows (n x 8 heads x
-/// 16 floats each) fit three quarters of a core's L2 cache together (n up to 192 at 512 KB: the Sudoku 9x9 graph);
-/// larger graphs keep the per-head kernels, whose packed copies hold one head at a time.
+/// the rows of q, k and v are read where they are, no packed copies. Used where a node's heads lie side by side in k
+/// and v (the attention block's [B, N, 3C] projections, node-major tensors), whatever the graph size: on a Zen 3,
+/// 0.61-0.92x the per-head forward's time from 81 to 5000 nodes (random graphs of degree 21, batch 8, with the kept
+/// probabilities; the fastest tenth of the calls; one run at 1000 nodes read 1.13x, three others 0.82-0.88x). Not where each head's rows form a matrix of their own ([B, H, N, Dh] head-major tensors): there the
+/// per-head kernel's packed copy of one head's k (n x 64 bytes) stays in L1 while eight heads' rows do not, and this
+/// kernel measured 0.77-0.92x at 81 nodes but 0.99x at 128, 1.13x at 192 and 1.24-1.53x from 256 to 5000.
 /// <para>
 /// The backward stays the per-head kernel's, whose packed per-head accumulators stay in L1 (a head-group backward,
 /// scattering into eight heads' rows at once, was 10-14% slower in isolation). So the probabilities are kept in its
@@ -34,7 +37,7 @@ internal static partial class SparseAttentionHeadGroups
     private const int Group = 8;
 
     /// <summary>
-    /// Tests only: true takes this kernel wherever it can run (<see cref="Supports"/>), on any graph size and on AVX-512
+    /// Tests only: true takes this kernel wherever it can run (<see cref="Supports"/>), whatever the layout and on AVX-512
     /// machines too; false never; null leaves the choice to <see cref="Applies"/>'s rule.
     /// </summary>
     internal static bool? Override { get; set; }
@@ -44,12 +47,15 @@ internal static partial class SparseAttentionHeadGroups
         Avx2.IsSupported && Fma.IsSupported && d == HeadDim && heads > 0 && heads % Group == 0;
 
     /// <summary>
-    /// Whether the forward of these shapes takes this kernel: where it <see cref="Supports"/> them, on
-    /// machines without AVX-512 (which keep the per-head kernels' 512-bit loops), while an item's k and v rows fit three
-    /// quarters of a core's L2 cache.
+    /// Whether the forward of these shapes takes this kernel: where it <see cref="Supports"/> them, on machines without
+    /// AVX-512 (which keep the per-head kernels' 512-bit loops), when <paramref name="headsSideBySide"/> (a node's heads
+    /// are closer together in k and v than consecutive nodes).
     /// </summary>
-    public static bool Applies(int n, int heads, int d) =>
-        Supports(heads, d) && (Override ?? (!Vector512.IsHardwareAccelerated && 2L * n * Group * HeadDim * sizeof(float) <= CpuCaches.L2Bytes * 3 / 4));
+    public static bool Applies(int heads, int d, bool headsSideBySide) =>
+        Supports(heads, d) && (Override ?? (!Vector512.IsHardwareAccelerated && headsSideBySide));
+
+    /// <summary>Whether a [B, H, N, Dh] view keeps a node's heads closer together than consecutive nodes (node-major memory).</summary>
+    public static bool HeadsSideBySide(Layout l) => l.Shape[2] <= 1 || l.Strides[1] < l.Strides[2];
 
     /// <summary>
     /// out_i = sum_{e=(i,j)} p_e v_j per head, p = softmax over row i of scale * q_i.k_j; keeps p in
