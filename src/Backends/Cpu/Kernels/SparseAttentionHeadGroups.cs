@@ -86,6 +86,8 @@ internal static partial class SparseAttentionHeadGroups
                 int b = item / groups, h0 = (item - b * groups) * Group;
                 ref float k0 = ref k.Row(b, h0, 0);
                 ref float v0 = ref v.Row(b, h0, 0);
+                // Where head h0's kept probabilities start in probs ([B*H, nnz]).
+                long firstHead = (long)(b * heads + h0) * nnz;
                 int blockStart = 0;
                 for (int i = 0; i < n; i++)
                 {
@@ -98,7 +100,7 @@ internal static partial class SparseAttentionHeadGroups
                     }
                     if (probs != null && rs + length - blockStart > capacity)
                     {
-                        StoreByHead(ref p0, rs - blockStart, probs, (long)(b * heads + h0) * nnz + blockStart, nnz);
+                        StoreByHead(ref p0, rs - blockStart, probs, firstHead + blockStart, nnz);
                         blockStart = rs;
                     }
                     ref float p = ref Unsafe.Add(ref p0, (probs != null ? rs - blockStart : 0) * Group);
@@ -110,7 +112,7 @@ internal static partial class SparseAttentionHeadGroups
                     WeightedSumsOfHalf(ref p, 0, ref rowCols, length, ref v0, v.SN, v.SH, ref oi, o.SH);
                     WeightedSumsOfHalf(ref p, 4, ref rowCols, length, ref v0, v.SN, v.SH, ref oi, o.SH);
                 }
-                if (probs != null) StoreByHead(ref p0, rowPtr[n] - blockStart, probs, (long)(b * heads + h0) * nnz + blockStart, nnz);
+                if (probs != null) StoreByHead(ref p0, rowPtr[n] - blockStart, probs, firstHead + blockStart, nnz);
             }
             ArrayPool<float>.Shared.Return(block);
         }

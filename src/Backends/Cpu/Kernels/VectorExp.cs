@@ -31,9 +31,10 @@ internal static class VectorExp
         p = p * r + Vector512.Create(5.0000001201e-1f);
         var y = p * (r * r) + r + Vector512<float>.One;
         // 2^k in two halves, so that k = 128 (e^x just below the overflow threshold) stays finite.
-        var half = Vector512.ShiftRightArithmetic(Vector512.ConvertToInt32Native(k), 1);
+        var ki = Vector512.ConvertToInt32Native(k);
+        var half = Vector512.ShiftRightArithmetic(ki, 1);
         var pow1 = Vector512.ShiftLeft(half + Vector512.Create(127), 23).As<int, float>();
-        var pow2 = Vector512.ShiftLeft(Vector512.ConvertToInt32Native(k) - half + Vector512.Create(127), 23).As<int, float>();
+        var pow2 = Vector512.ShiftLeft(ki - half + Vector512.Create(127), 23).As<int, float>();
         y = y * pow1 * pow2;
         y = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512<float>.Zero, y);
         return Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(Highest)), Vector512.Create(float.PositiveInfinity), y);
@@ -51,9 +52,10 @@ internal static class VectorExp
         p = p * r + Vector256.Create(1.6666665459e-1f);
         p = p * r + Vector256.Create(5.0000001201e-1f);
         var y = p * (r * r) + r + Vector256<float>.One;
-        var half = Vector256.ShiftRightArithmetic(Vector256.ConvertToInt32Native(k), 1);
+        var ki = Vector256.ConvertToInt32Native(k);
+        var half = Vector256.ShiftRightArithmetic(ki, 1);
         var pow1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).As<int, float>();
-        var pow2 = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(k) - half + Vector256.Create(127), 23).As<int, float>();
+        var pow2 = Vector256.ShiftLeft(ki - half + Vector256.Create(127), 23).As<int, float>();
         y = y * pow1 * pow2;
         y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, y);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(float.PositiveInfinity), y);
